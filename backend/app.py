@@ -1,0 +1,99 @@
+"""The only wiring: create_app(settings) -> Litestar."""
+
+from litestar import Litestar, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+from sqlalchemy import text
+
+from backend import keys
+from backend.audit import routes as audit_routes
+from backend.auth import routes as auth_routes
+from backend.auth.middleware import session_authentication
+from backend.auth.passwords import PasswordVerifier
+from backend.auth.throttle import LoginThrottle
+from backend.db import connect
+from backend.deps import Db, provide_db
+from backend.errors import EXCEPTION_HANDLERS
+from backend.settings import Settings
+from backend.sites import routes as site_routes
+from backend.users import routes as user_routes
+
+
+@get("/api/health", exclude_from_auth=True)
+async def health(db: Db) -> dict[str, str]:
+    await db.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Weibao API",
+        version="0.1.0",
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin()],
+        components=Components(
+            security_schemes={
+                "session": SecurityScheme(
+                    type="apiKey",
+                    name="weibao_session",
+                    security_scheme_in="cookie",
+                    description="Session cookie set by POST /api/auth/login.",
+                ),
+                "csrf": SecurityScheme(
+                    type="apiKey",
+                    name="x-csrftoken",
+                    security_scheme_in="header",
+                    description="Copy of the csrftoken cookie; required on every non-GET request.",
+                ),
+            }
+        ),
+        security=[{"session": [], "csrf": []}],
+    )
+
+
+def create_app(settings: Settings) -> Litestar:
+    database = connect(settings)
+    secrets = keys.load_or_create(settings.secrets_dir)
+    state = State(
+        {
+            "settings": settings,
+            "db": database,
+            "keys": secrets,
+            "passwords": PasswordVerifier(settings.password_verify_concurrency),
+            "throttle": LoginThrottle(
+                settings.login_failures_per_account,
+                settings.login_failures_per_address,
+                settings.login_window_seconds,
+            ),
+        }
+    )
+    pwa = create_static_files_router(
+        path="/", directories=[settings.pwa_dir], html_mode=True, include_in_schema=False
+    )
+    return Litestar(
+        route_handlers=[
+            health,
+            *auth_routes.ROUTES,
+            *user_routes.ROUTES,
+            *site_routes.ROUTES,
+            *audit_routes.ROUTES,
+            pwa,
+        ],
+        state=state,
+        dependencies={"db": Provide(provide_db)},
+        middleware=[session_authentication],
+        csrf_config=CSRFConfig(
+            secret=secrets.session_secret,
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=openapi_config(),
+        request_max_body_size=settings.max_body_bytes,
+        on_shutdown=[database.dispose],
+    )

@@ -1,0 +1,100 @@
+"""Writes an audit row for every insert, update and delete flushed by any session.
+
+Hooked on the ORM flush so no service can forget it. The acting user and device come from
+`session.info["actor"]`, set once per request (or "system" for the scheduler and CLI).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from backend.audit.models import AuditEntry
+from backend.db import new_id
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str | None
+    name: str
+    device: str | None = None
+
+
+SYSTEM = Actor(user_id=None, name="system")
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def field_changes(obj: Any, *, new: bool) -> dict[str, list[Any]]:
+    """{field: [before, after]} for the columns that changed; secrets are masked."""
+    state = inspect(obj)
+    secret = getattr(obj, "__audit_secret__", frozenset())
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not new and not history.has_changes():
+            continue
+        before = None if new else (history.deleted[0] if history.deleted else None)
+        after = getattr(obj, attr.key)
+        if attr.key in secret:
+            before, after = ("***" if before else None), "***"
+        changes[attr.key] = [jsonable(before), jsonable(after)]
+    return changes
+
+
+def audit_row(actor: Actor, obj: Any, action: str, changes: dict) -> AuditEntry:
+    entity_id = "/".join(str(v) for v in inspect(obj).mapper.primary_key_from_instance(obj))
+    return AuditEntry(
+        actor_id=actor.user_id,
+        actor_name=actor.name,
+        device=actor.device,
+        entity=obj.__tablename__,
+        entity_id=entity_id,
+        action=action,
+        changes=changes,
+    )
+
+
+def record(session: Session, action: str, entity: str, entity_id: str, changes: dict) -> None:
+    """An explicit audit row for events that are not row changes (login, logout)."""
+    actor = session.info.get("actor", SYSTEM)
+    session.add(
+        AuditEntry(
+            actor_id=actor.user_id,
+            actor_name=actor.name,
+            device=actor.device,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            changes=changes,
+        )
+    )
+
+
+def _audited(obj: Any) -> bool:
+    return getattr(obj, "__audited__", True)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    actor = session.info.get("actor", SYSTEM)
+    rows = []
+    for obj in filter(_audited, session.new):
+        if hasattr(obj, "id") and getattr(obj, "id", None) is None:
+            obj.id = new_id()
+        rows.append(audit_row(actor, obj, "create", field_changes(obj, new=True)))
+    for obj in filter(_audited, session.dirty):
+        if session.is_modified(obj, include_collections=False):
+            rows.append(audit_row(actor, obj, "update", field_changes(obj, new=False)))
+    for obj in filter(_audited, session.deleted):
+        rows.append(audit_row(actor, obj, "delete", {}))
+    session.add_all(rows)

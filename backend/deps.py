@@ -1,0 +1,39 @@
+"""Request-scoped dependencies shared by every route module."""
+
+from collections.abc import AsyncGenerator
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.audit.recorder import SYSTEM, Actor
+from backend.db import Database
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+Db = NamedDependency[AsyncSession]
+
+
+def actor_of(request: Request) -> Actor:
+    user = request.scope.get("user")
+    if user is None:
+        return SYSTEM
+    return Actor(user.id, user.display_name, request.headers.get("x-weibao-device") or None)
+
+
+async def provide_db(state: State, request: Request) -> AsyncGenerator[AsyncSession, None]:
+    """One transaction per request, committed before the response is sent.
+
+    Writes start with BEGIN IMMEDIATE (see dialect.py); reads with a deferred BEGIN.
+    """
+    db: Database = state.db
+    factory = db.reader if request.method in SAFE_METHODS else db.writer
+    async with factory() as session:
+        session.info["actor"] = actor_of(request)
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise

@@ -1,0 +1,54 @@
+"""Settings: read once from the environment by the entry point, then passed explicitly."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str = ""
+    pwa_dir: Path = Path(__file__).resolve().parent.parent / "pwa"
+    max_body_bytes: int = 1024 * 1024
+    # Login throttling: failures allowed inside the window, per account and per client address.
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_window_seconds: int = 900
+    password_verify_concurrency: int = 2
+    log_sql: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            db_file = Path(self.data_dir).resolve() / "weibao.sqlite3"
+            object.__setattr__(self, "database_url", f"sqlite+aiosqlite:///{db_file}")
+        if not self.public_base_url:
+            object.__setattr__(self, "public_base_url", f"http://{self.host}:{self.port}")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_base_url.startswith("https://")
+
+    @property
+    def media_dir(self) -> Path:
+        return Path(self.data_dir) / "media"
+
+    @property
+    def secrets_dir(self) -> Path:
+        return Path(self.data_dir) / "secrets"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        return cls(
+            data_dir=Path(env.get("WEIBAO_DATA_DIR", "data")),
+            database_url=env.get("WEIBAO_DATABASE_URL", ""),
+            host=env.get("HOST", "127.0.0.1"),
+            port=int(env.get("PORT", "8000")),
+            public_base_url=env.get("WEIBAO_PUBLIC_URL", "").rstrip("/"),
+            log_sql=env.get("WEIBAO_LOG_SQL", "") == "1",
+        )

@@ -1,0 +1,266 @@
+"""The sync wire protocol (see PROTOCOL.md): a tagged union of client mutations, the push
+and pull envelopes, and the records the server keeps about conflicts and losing values.
+
+Every mutation names its entity and the generic operation it performs (`op()`), so the
+merge engine stays generic and new entities only add Structs here and a declaration.
+"""
+
+import hashlib
+from typing import Annotated, Any, ClassVar, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from sync.clock import HLC_PATTERN
+
+UUID7_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+MAX_BATCH = 500
+
+MutationId = Annotated[str, Meta(pattern=UUID7_PATTERN)]
+Key = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
+HlcText = Annotated[str, Meta(pattern=HLC_PATTERN)]
+Text = Annotated[str, Meta(max_length=10_000)]
+Title = Annotated[str, Meta(min_length=1, max_length=200)]
+Value = str | int | float | bool | None
+
+
+class ProtocolError(ValueError):
+    """A push body that is not a valid message; the HTTP adapter answers 422."""
+
+
+class IdReusedError(ProtocolError):
+    """A mutation id seen before arrived with a different body; also 422."""
+
+
+class Wire(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    pass
+
+
+class Op(Struct, frozen=True, kw_only=True):
+    """The generic operation a mutation performs; what the merge engine dispatches on."""
+
+    kind: Literal["create", "set", "move", "add_event", "remove_event", "delete"]
+    values: dict[str, Any] = {}
+    field: str | None = None
+    to: Any = None
+    event_id: str | None = None
+    data: dict[str, Any] | None = None
+
+
+class Base(Wire):
+    """What the user saw when acting; rules compare it with the current record."""
+
+    version: int | None = None
+    status: str | None = None
+    values: dict[str, Value] = {}
+
+
+class Mutation(Wire, tag_field="name"):
+    entity: ClassVar[str]
+    id: MutationId
+    client_id: Key
+    seq: Annotated[int, Meta(ge=1)]
+    hlc: HlcText
+    record_id: Key
+    base: Base = msgspec.field(default_factory=Base)
+
+    def op(self) -> Op:
+        raise NotImplementedError
+
+
+def _set_values(fields: Struct) -> dict[str, Any]:
+    return {k: v for k, v in msgspec.structs.asdict(fields).items() if v is not UNSET}
+
+
+class AssetFields(Wire):
+    notes: Text | UnsetType = UNSET
+    location: Annotated[str, Meta(max_length=200)] | UnsetType = UNSET
+    status: Key | UnsetType = UNSET
+
+
+class SetAssetFields(Mutation, tag="asset.set_fields", kw_only=True):
+    entity = "asset"
+    fields: AssetFields
+
+    def op(self) -> Op:
+        return Op(kind="set", values=_set_values(self.fields))
+
+
+class WorkOrderFields(Wire):
+    title: Title | UnsetType = UNSET
+    notes: Text | UnsetType = UNSET
+
+
+class CreateWorkOrder(Mutation, tag="work_order.create", kw_only=True):
+    entity = "work_order"
+    title: Title
+    notes: Text = ""
+
+    def op(self) -> Op:
+        return Op(kind="create", values={"title": self.title, "notes": self.notes})
+
+
+class SetWorkOrderFields(Mutation, tag="work_order.set_fields", kw_only=True):
+    entity = "work_order"
+    fields: WorkOrderFields
+
+    def op(self) -> Op:
+        return Op(kind="set", values=_set_values(self.fields))
+
+
+class TransitionWorkOrder(Mutation, tag="work_order.transition", kw_only=True):
+    entity = "work_order"
+    to: Key
+
+    def op(self) -> Op:
+        return Op(kind="move", field="status", to=self.to)
+
+
+class AssignWorkOrder(Mutation, tag="work_order.assign", kw_only=True):
+    entity = "work_order"
+    assignee: Key | None
+
+    def op(self) -> Op:
+        return Op(kind="move", field="assignee", to=self.assignee)
+
+
+class AddWorkOrderComment(Mutation, tag="work_order.add_comment", kw_only=True):
+    entity = "work_order"
+    comment_id: Key
+    body: Annotated[str, Meta(min_length=1, max_length=10_000)]
+
+    def op(self) -> Op:
+        return Op(kind="add_event", field="comments", event_id=self.comment_id,
+                  data={"body": self.body})
+
+
+class RemoveWorkOrderComment(Mutation, tag="work_order.remove_comment", kw_only=True):
+    entity = "work_order"
+    comment_id: Key
+
+    def op(self) -> Op:
+        return Op(kind="remove_event", field="comments", event_id=self.comment_id)
+
+
+class DeleteWorkOrder(Mutation, tag="work_order.delete", kw_only=True):
+    entity = "work_order"
+
+    def op(self) -> Op:
+        return Op(kind="delete")
+
+
+ClientMutation = (
+    SetAssetFields
+    | CreateWorkOrder
+    | SetWorkOrderFields
+    | TransitionWorkOrder
+    | AssignWorkOrder
+    | AddWorkOrderComment
+    | RemoveWorkOrderComment
+    | DeleteWorkOrder
+)
+
+
+class PushRequest(Wire):
+    client_id: Key
+    mutations: Annotated[list[ClientMutation], Meta(min_length=1, max_length=MAX_BATCH)]
+
+
+Outcome = Literal["applied", "duplicate", "conflict", "rejected"]
+
+
+class PushResult(Wire):
+    id: str
+    status: Outcome
+    message: str | None = None
+    conflict_id: str | None = None
+    # Set only on a duplicate: what the first delivery decided.
+    original_status: Literal["applied", "conflict", "rejected"] | None = None
+
+
+class PushResponse(Wire):
+    results: list[PushResult]
+
+
+class Change(Wire):
+    seq: int
+    op: Literal["upsert", "tombstone", "evict"]
+    entity: str
+    id: str
+    data: dict[str, Any] | None = None
+
+
+class PullResponse(Wire):
+    changes: list[Change]
+    cursor: str
+    has_more: bool
+    last_applied_mutation_id: str | None
+    reset_required: bool = False
+
+
+class Loser(Wire):
+    """A value that lost a last-writer-wins race; kept so nothing acknowledged is lost."""
+
+    field: str
+    value: Any
+    hlc: str | None
+    winner_hlc: str
+
+
+ConflictKind = Literal["stale_base", "illegal_transition", "edit_after_delete", "amendment_request"]
+
+
+class Conflict(Wire):
+    """A mutation not applied because a person must decide; shown to a dispatcher."""
+
+    id: str
+    kind: ConflictKind
+    entity: str
+    record_id: str
+    mutation_id: str
+    client_id: str
+    hlc: str
+    fields: list[str]
+    current: dict[str, Any]
+    proposed: dict[str, Any]
+    seen: dict[str, Any]
+    message: str
+
+
+_push_decoder = msgspec.json.Decoder(PushRequest)
+
+
+def decode_push(body: bytes) -> PushRequest:
+    try:
+        request = _push_decoder.decode(body)
+    except msgspec.DecodeError as error:
+        raise ProtocolError(f"invalid push: {error}") from None
+    _check_batch(request)
+    return request
+
+
+def _check_batch(request: PushRequest) -> None:
+    seen_ids: set[str] = set()
+    last_seq = 0
+    for index, mutation in enumerate(request.mutations):
+        where = f"mutations[{index}]"
+        if mutation.client_id != request.client_id:
+            raise ProtocolError(f"invalid push: {where}.client_id differs from the batch client_id")
+        if mutation.id in seen_ids:
+            raise ProtocolError(f"invalid push: {where}.id appears twice in one batch")
+        if mutation.seq <= last_seq:
+            raise ProtocolError(f"invalid push: {where}.seq must increase within a batch")
+        seen_ids.add(mutation.id)
+        last_seq = mutation.seq
+
+
+def mutation_from_builtins(data: Any) -> ClientMutation:
+    try:
+        return msgspec.convert(data, ClientMutation)
+    except msgspec.ValidationError as error:
+        raise ProtocolError(f"invalid mutation: {error}") from None
+
+
+def fingerprint(mutation: Mutation) -> str:
+    """Digest of the decoded body; defaults are filled in first, so equal meaning, equal digest."""
+    return hashlib.sha256(msgspec.json.encode(mutation, order="sorted")).hexdigest()
