@@ -1,16 +1,19 @@
 """Alembic environment: async engine, batch mode for SQLite ALTERs, models imported here."""
 
 import asyncio
+import importlib
+from pathlib import Path
 
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import backend.audit.models
-import backend.auth.models
-import backend.sites.models
-import backend.users.models  # noqa: F401  (imported for their tables)
 from backend.db import Base
 from backend.settings import Settings
+
+# Every domain's tables live in backend/<domain>/models.py; import them all so autogenerate
+# and `alembic check` see the whole schema without a hand-kept list.
+for models_file in sorted((Path(__file__).resolve().parent.parent / "backend").glob("*/models.py")):
+    importlib.import_module(f"backend.{models_file.parent.name}.models")
 
 config = context.config
 target_metadata = Base.metadata

@@ -36,6 +36,13 @@ class World:
     b: Side
     admin: str
     user_ids: dict[str, str] = field(default_factory=dict)  # username -> id
+    # Ids of things other domains add on each side, e.g. extra["b"]["asset_id"].
+    extra: dict[str, dict[str, str]] = field(default_factory=lambda: {"a": {}, "b": {}})
+
+
+# Domains add rows to both sides with `async def extend(session, world) -> None`; the access
+# matrix then probes their routes with side b's ids.
+WORLD_EXTENSIONS: list = []
 
 
 async def add_side(session, tag: str) -> Side:
@@ -87,6 +94,8 @@ async def build_world(db: Database) -> World:
                 name = f"{role.value}_{tag}"
                 world.user_ids[name] = await add_user(session, name, role, side.site_id)
                 side.users[role.value] = name
+        for extend in WORLD_EXTENSIONS:
+            await extend(session, world)
     return world
 
 

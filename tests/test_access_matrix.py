@@ -1,0 +1,126 @@
+"""Every API route x every non-admin role x a foreign site's ids: nothing is read or written.
+
+The route list comes from the app itself, so a new route fails here until it is classified:
+its path parameters need a foreign id (FOREIGN_IDS), a write needs a body aimed at the foreign
+site (WRITE_BODIES), or it acts only on the caller's own account (SELF_ONLY).
+"""
+
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend.app import create_app
+from backend.settings import Settings
+from tests.builders import World, login
+from tests.conftest import table_snapshot
+
+FOREIGN_IDS: dict[str, Callable[[World], str]] = {
+    "site_id": lambda w: w.b.site_id,
+    "client_id": lambda w: w.b.client_id,
+    "contract_id": lambda w: w.b.contract_id,
+    "user_id": lambda w: w.user_ids["technician_b"],
+}
+
+WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
+    ("POST", "/api/clients"): lambda w: {"name": "Not yours"},
+    ("POST", "/api/contracts"): lambda w: {
+        "client_id": w.b.client_id, "code": "X-1", "name": "Not yours",
+        "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+    },
+    ("POST", "/api/sites"): lambda w: {
+        "contract_id": w.b.contract_id, "name": "Not yours", "short_name": "x",
+        "kind": "other", "area": "urban",
+    },
+    ("PATCH", "/api/sites/{site_id:str}"): lambda w: {"name": "Renamed"},
+    ("PUT", "/api/sites/{site_id:str}/assignments/{user_id:str}"): lambda w: None,
+    ("DELETE", "/api/sites/{site_id:str}/assignments/{user_id:str}"): lambda w: None,
+    ("POST", "/api/users"): lambda w: {
+        "username": "intruder", "display_name": "I", "role": "admin", "password": "long enough pw",
+    },
+    ("PATCH", "/api/users/{user_id:str}"): lambda w: {"role": "admin"},
+}
+
+SELF_ONLY = {
+    ("GET", "/api/health"),
+    ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/logout"),
+    ("POST", "/api/auth/logout-everywhere"),
+    ("POST", "/api/auth/password"),
+    ("GET", "/api/auth/me"),
+}
+
+ROLES = ["dispatcher_a", "technician_a", "client_rep_a"]
+PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
+def api_routes() -> list[tuple[str, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(Settings(data_dir=Path(tmp)))
+        return sorted(
+            (method, route.path)
+            for route in app.routes
+            if route.path.startswith("/api/")
+            for method in getattr(route, "methods", ())
+            if method not in ("HEAD", "OPTIONS")
+        )
+
+
+ROUTES = [r for r in api_routes() if r not in SELF_ONLY]
+
+
+def foreign_path(template: str, world: World) -> str:
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in FOREIGN_IDS:
+            pytest.fail(f"{template}: add a foreign id for path parameter '{name}' to FOREIGN_IDS")
+        return FOREIGN_IDS[name](world)
+
+    return PARAM.sub(fill, template)
+
+
+def foreign_ids(world: World) -> set[str]:
+    return {get(world) for get in FOREIGN_IDS.values()} | set(world.extra["b"].values())
+
+
+@pytest.mark.parametrize("username", ROLES)
+@pytest.mark.parametrize(("method", "template"), ROUTES)
+async def test_foreign_site_ids_give_nothing(client, world, db_file, method, template, username):
+    await login(client, username)
+    path = foreign_path(template, world)
+    if method == "GET":
+        response = await client.get(path)
+        leaked = [i for i in foreign_ids(world) if i in response.text]
+        assert response.status_code in (403, 404) or not leaked, (path, response.text[:300])
+        return
+    if (method, template) not in WRITE_BODIES:
+        pytest.fail(f"{method} {template}: add a body aimed at the foreign site to WRITE_BODIES")
+    before = table_snapshot(db_file)
+    body = WRITE_BODIES[(method, template)](world)
+    response = await client.request(method, path, json=body)
+    assert response.status_code in (403, 404), (method, path, response.status_code, response.text)
+    assert response.json()["error"] in ("forbidden", "not_found")
+    assert table_snapshot(db_file) == before
+
+
+def test_every_self_only_route_exists():
+    # A renamed route must not silently drop out of the matrix.
+    assert set(SELF_ONLY) <= set(api_routes())
+
+
+async def test_own_site_reads_succeed_so_the_matrix_is_not_vacuous(client, world):
+    await login(client, "technician_a")
+    sites = (await client.get("/api/sites")).json()
+    assert [s["id"] for s in sites] == [world.a.site_id]
+    assert (await client.get(f"/api/sites/{world.a.site_id}")).status_code == 200
+    assert (await client.get(f"/api/contracts/{world.a.contract_id}")).status_code == 200
+    assert (await client.get(f"/api/clients/{world.a.client_id}")).status_code == 200
+
+
+async def test_admin_sees_both_sides(client, world):
+    await login(client, "admin")
+    ids = {s["id"] for s in (await client.get("/api/sites")).json()}
+    assert ids == {world.a.site_id, world.b.site_id}
