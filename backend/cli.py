@@ -88,3 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         args.run(settings, args)
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -54,3 +54,33 @@ def table_snapshot(path: Path) -> dict[str, list[tuple]]:
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return {t: sorted(map(repr, conn.execute(f"SELECT * FROM {t}"))) for t in tables}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """`weibao serve` with demo data, shared by the browser journeys of one test session."""
+    from tests.live import demo_server
+
+    server = demo_server(tmp_path_factory.mktemp("live") / "data")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.live import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Screenshots land here for people to look at."""
+    path = Path(__file__).parent / "artifacts"
+    path.mkdir(exist_ok=True)
+    return path
