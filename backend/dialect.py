@@ -4,7 +4,7 @@ SQLite facts this relies on (see shared/STACK-NOTES.md):
 - WAL + synchronous=FULL: a committed transaction survives power loss.
 - A deferred transaction that reads and later writes fails with SQLITE_BUSY_SNAPSHOT when
   another connection committed in between, ignoring busy_timeout; so write transactions start
-  with BEGIN IMMEDIATE. Engines made by `writer_engine()` carry the option that selects it.
+  with BEGIN IMMEDIATE. Sessions from `Database.writer` carry the option that selects it.
 """
 
 from sqlalchemy import event

@@ -97,14 +97,24 @@ def domain_error_handler(_request: Request, exc: DomainError) -> Response:
     )
 
 
+def validation_summary(exc: ValidationException) -> str:
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    parts = [
+        f"{p.get('key')}: {p.get('message')}" if p.get("key") else str(p.get("message"))
+        for p in problems
+        if isinstance(p, dict)
+    ]
+    return "; ".join(parts) or str(exc.detail)
+
+
 def http_error_handler(_request: Request, exc: HTTPException) -> Response:
     code, sentence = HTTP_CODES.get(exc.status_code, ("error", "The request failed."))
     detail: Any = None
     message = sentence
     if isinstance(exc, ValidationException):
         # msgspec says exactly which field is wrong, e.g. "Object contains unknown field `x`".
-        message = f"{sentence} {exc.detail}".strip()
         detail = exc.extra
+        message = f"{sentence} {validation_summary(exc)}".strip()
     elif exc.detail and exc.detail != sentence and exc.status_code < 500:
         detail = exc.detail
     return Response(

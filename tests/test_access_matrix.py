@@ -28,18 +28,27 @@ FOREIGN_IDS: dict[str, Callable[[World], str]] = {
 WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("POST", "/api/clients"): lambda w: {"name": "Not yours"},
     ("POST", "/api/contracts"): lambda w: {
-        "client_id": w.b.client_id, "code": "X-1", "name": "Not yours",
-        "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+        "client_id": w.b.client_id,
+        "code": "X-1",
+        "name": "Not yours",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
     },
     ("POST", "/api/sites"): lambda w: {
-        "contract_id": w.b.contract_id, "name": "Not yours", "short_name": "x",
-        "kind": "other", "area": "urban",
+        "contract_id": w.b.contract_id,
+        "name": "Not yours",
+        "short_name": "x",
+        "kind": "other",
+        "area": "urban",
     },
     ("PATCH", "/api/sites/{site_id:str}"): lambda w: {"name": "Renamed"},
     ("PUT", "/api/sites/{site_id:str}/assignments/{user_id:str}"): lambda w: None,
     ("DELETE", "/api/sites/{site_id:str}/assignments/{user_id:str}"): lambda w: None,
     ("POST", "/api/users"): lambda w: {
-        "username": "intruder", "display_name": "I", "role": "admin", "password": "long enough pw",
+        "username": "intruder",
+        "display_name": "I",
+        "role": "admin",
+        "password": "long enough pw",
     },
     ("PATCH", "/api/users/{user_id:str}"): lambda w: {"role": "admin"},
 }
