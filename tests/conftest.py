@@ -66,8 +66,11 @@ def live_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an event loop running in this thread while it
+    # is open, which async tests elsewhere cannot share. Keep browser tests in their own
+    # modules, with sync test functions only.
     from playwright.sync_api import sync_playwright
 
     from tests.live import CHROMIUM, CHROMIUM_ARGS
