@@ -19,6 +19,6 @@ class AuditEntry(Base):
     actor_name: Mapped[str] = mapped_column(String(100))
     device: Mapped[str | None] = mapped_column(String(100))
     entity: Mapped[str] = mapped_column(String(50))
-    entity_id: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(200))  # composite keys join with "/"
     action: Mapped[str] = mapped_column(String(30))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

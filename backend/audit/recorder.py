@@ -1,7 +1,9 @@
 """Writes an audit row for every insert, update and delete flushed by any session.
 
-Hooked on the ORM flush so no service can forget it. The acting user and device come from
-`session.info["actor"]`, set once per request (or "system" for the scheduler and CLI).
+Hooked on the ORM flush so no service can forget it. `after_flush` sees inserted rows with
+their defaults and keys filled in while attribute history still holds the old values; the
+rows go in with a Core insert on the same connection, inside the same transaction. The acting
+user and device come from `session.info["actor"]`, set once per request (or "system").
 """
 
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from backend.audit.models import AuditEntry
-from backend.db import new_id
+from backend.db import utcnow
 
 
 @dataclass(frozen=True)
@@ -51,17 +53,18 @@ def field_changes(obj: Any, *, new: bool) -> dict[str, list[Any]]:
     return changes
 
 
-def audit_row(actor: Actor, obj: Any, action: str, changes: dict) -> AuditEntry:
+def audit_row(actor: Actor, obj: Any, action: str, changes: dict) -> dict[str, Any]:
     entity_id = "/".join(str(v) for v in inspect(obj).mapper.primary_key_from_instance(obj))
-    return AuditEntry(
-        actor_id=actor.user_id,
-        actor_name=actor.name,
-        device=actor.device,
-        entity=obj.__tablename__,
-        entity_id=entity_id,
-        action=action,
-        changes=changes,
-    )
+    return {
+        "at": utcnow(),
+        "actor_id": actor.user_id,
+        "actor_name": actor.name,
+        "device": actor.device,
+        "entity": obj.__tablename__,
+        "entity_id": entity_id,
+        "action": action,
+        "changes": changes,
+    }
 
 
 def record(session: Session, action: str, entity: str, entity_id: str, changes: dict) -> None:
@@ -84,17 +87,15 @@ def _audited(obj: Any) -> bool:
     return getattr(obj, "__audited__", True)
 
 
-@event.listens_for(Session, "before_flush")
-def _before_flush(session: Session, _context, _instances) -> None:
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
     actor = session.info.get("actor", SYSTEM)
-    rows = []
-    for obj in filter(_audited, session.new):
-        if hasattr(obj, "id") and getattr(obj, "id", None) is None:
-            obj.id = new_id()
-        rows.append(audit_row(actor, obj, "create", field_changes(obj, new=True)))
-    for obj in filter(_audited, session.dirty):
-        if session.is_modified(obj, include_collections=False):
-            rows.append(audit_row(actor, obj, "update", field_changes(obj, new=False)))
-    for obj in filter(_audited, session.deleted):
-        rows.append(audit_row(actor, obj, "delete", {}))
-    session.add_all(rows)
+    rows = [audit_row(actor, o, "create", field_changes(o, new=True)) for o in filter(_audited, session.new)]
+    rows += [
+        audit_row(actor, o, "update", field_changes(o, new=False))
+        for o in filter(_audited, session.dirty)
+        if session.is_modified(o, include_collections=False)
+    ]
+    rows += [audit_row(actor, o, "delete", {}) for o in filter(_audited, session.deleted)]
+    if rows:
+        session.connection().execute(AuditEntry.__table__.insert(), rows)

@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("actor_name", sa.String(length=100), nullable=False),
         sa.Column("device", sa.String(length=100), nullable=True),
         sa.Column("entity", sa.String(length=50), nullable=False),
-        sa.Column("entity_id", sa.String(length=64), nullable=False),
+        sa.Column("entity_id", sa.String(length=200), nullable=False),
         sa.Column("action", sa.String(length=30), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),

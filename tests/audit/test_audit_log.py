@@ -20,6 +20,7 @@ async def test_a_create_is_audited_with_who_what_and_from_which_device(client, w
     assert row["actor_id"] == world.user_ids["admin"]
     assert row["device"] == "phone-123"
     assert row["changes"]["name"] == [None, "Audited Ltd"]
+    assert row["changes"]["created_at"][1] is not None  # defaults are recorded as stored
 
 
 async def test_an_update_records_only_the_changed_fields_before_and_after(client, world):
