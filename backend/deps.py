@@ -8,7 +8,7 @@ from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit.recorder import SYSTEM, Actor
-from backend.db import Database
+from backend.db import Database, session_scope
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -28,12 +28,6 @@ async def provide_db(state: State, request: Request) -> AsyncGenerator[AsyncSess
     Writes start with BEGIN IMMEDIATE (see dialect.py); reads with a deferred BEGIN.
     """
     db: Database = state.db
-    factory = db.reader if request.method in SAFE_METHODS else db.writer
-    async with factory() as session:
+    async with session_scope(db, write=request.method not in SAFE_METHODS) as session:
         session.info["actor"] = actor_of(request)
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+        yield session
