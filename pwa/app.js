@@ -1,30 +1,69 @@
-// The shell: who is logged in decides the screen; everything else is a view function.
-import { render } from './components/html.js';
+// The shell: who is logged in decides between the login screen and the routed screens.
+import { html, render } from './components/html.js';
+import { layout } from './components/layout.js';
 import { setLang, t } from './i18n/index.js';
+import { currentPath, resolve } from './router.js';
+import { ROUTES } from './routes.js';
 import { api, ApiError } from './store/api.js';
 import { loginView } from './views/login.js';
-import { homeView } from './views/home.js';
 
 const root = document.getElementById('app');
-const state = { user: null, sites: [], online: navigator.onLine };
+const state = { user: null, online: navigator.onLine, login: {}, screen: null };
 
-function show() {
-  render(root, state.user ? homeView(state) : loginView(state.login));
+function ctx(params = {}) {
+  return { user: state.user, online: state.online, params, api, refresh: showScreen };
 }
 
-async function loadHome() {
-  state.sites = await api('GET', '/api/sites').catch(() => state.sites);
-  show();
+function sync() {
+  return { online: state.online, pending: 0 };
+}
+
+function visibleRoutes() {
+  return ROUTES.filter((r) => !r.roles || r.roles.includes(state.user.role));
+}
+
+function paint(content) {
+  const tabs = visibleRoutes().filter((r) => r.tab);
+  render(root, layout({ content, sync: sync(), tabs, path: currentPath() }));
+}
+
+function problem(error) {
+  const message = error instanceof ApiError ? error.message : t('networkError');
+  return html`<p class="notice" role="alert">${t('somethingWrong', { message })}</p>
+    <button type="button" class="secondary" data-action="reload">${t('retry')}</button>`;
+}
+
+async function showScreen() {
+  if (!state.user) return render(root, loginView(state.login));
+  const found = resolve(currentPath(), visibleRoutes());
+  if (!found) return paint(html`<p class="empty">${t('notFound')}</p>`);
+  const module = await found.route.load();
+  const context = ctx(found.params);
+  state.screen = { module, context, data: null };
+  try {
+    state.screen.data = await module.load(context);
+    repaint();
+  } catch (error) {
+    paint(problem(error));
+  }
+}
+
+/** Draws the current screen again from the data it already has (language, online state). */
+function repaint() {
+  if (!state.user) return render(root, loginView(state.login));
+  const { module, context, data } = state.screen ?? {};
+  if (!data) return showScreen();
+  context.online = state.online;
+  paint(module.view(data, context));
 }
 
 async function start() {
   try {
     state.user = (await api('GET', '/api/auth/me')).user;
-    await loadHome();
   } catch {
     state.user = null;
-    show();
   }
+  await showScreen();
 }
 
 function loginMessage(error) {
@@ -39,23 +78,24 @@ function loginMessage(error) {
 async function logIn(form) {
   const body = { username: form.username.value.trim(), password: form.password.value };
   state.login = { busy: true };
-  show();
+  render(root, loginView(state.login));
   try {
     state.user = (await api('POST', '/api/auth/login', body)).user;
     state.login = {};
-    await loadHome();
   } catch (error) {
     state.login = { error: loginMessage(error) };
-    show();
   }
+  await showScreen();
 }
 
 async function logOut() {
   if (!confirm(t('confirmLogOut'))) return;
   await api('POST', '/api/auth/logout').catch(() => null);
   state.user = null;
-  show();
+  await showScreen();
 }
+
+const GLOBAL_ACTIONS = { logout: logOut, reload: showScreen };
 
 root.addEventListener('submit', (event) => {
   if (event.target.id !== 'login-form') return;
@@ -63,17 +103,26 @@ root.addEventListener('submit', (event) => {
   logIn(event.target);
 });
 root.addEventListener('click', (event) => {
-  if (event.target.closest('[data-action="logout"]')) logOut();
+  const target = event.target.closest('[data-action]');
+  if (!target || target.tagName === 'SELECT') return;
+  const name = target.dataset.action;
+  const handler = state.screen?.module.actions?.[name];
+  if (handler) handler(target, state.screen.context);
+  else GLOBAL_ACTIONS[name]?.();
 });
 root.addEventListener('change', (event) => {
   if (event.target.matches('[data-action="language"]')) {
     setLang(event.target.value);
-    show();
+    repaint();
   }
 });
 for (const name of ['online', 'offline']) {
-  window.addEventListener(name, () => { state.online = navigator.onLine; show(); });
+  window.addEventListener(name, () => {
+    state.online = navigator.onLine;
+    repaint();
+  });
 }
+window.addEventListener('hashchange', showScreen);
 
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js');

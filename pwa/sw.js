@@ -1,5 +1,5 @@
 // Service worker: precache the shell under one version; API calls always go to the network.
-const VERSION = 'weibao-shell-v1';
+const VERSION = 'weibao-shell-v1b';
 const SHELL = [
   '/',
   '/index.html',
@@ -14,6 +14,9 @@ const SHELL = [
   '/store/api.js',
   '/views/login.js',
   '/views/home.js',
+  '/router.js',
+  '/routes.js',
+  '/components/layout.js',
   '/icons/icon.svg',
   '/icons/icon-192.png',
   '/icons/icon-512.png',

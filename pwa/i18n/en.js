@@ -30,5 +30,10 @@ export default {
   offline: 'Offline',
   offlineHint: 'You are offline. Saved data is still available.',
   cancel: 'Cancel',
+  retry: 'Try again',
+  notFound: 'There is no such page.',
+  navigation: 'Navigation',
+  pendingCount: '{count} to sync',
+  tab_today: 'Today',
   somethingWrong: 'Something went wrong: {message}',
 };

@@ -30,5 +30,10 @@ export default {
   offline: '离线',
   offlineHint: '当前离线。已保存的数据仍可查看。',
   cancel: '取消',
+  retry: '重试',
+  notFound: '没有这个页面。',
+  navigation: '导航',
+  pendingCount: '待同步 {count}',
+  tab_today: '今日',
   somethingWrong: '出错了：{message}',
 };

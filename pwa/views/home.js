@@ -11,12 +11,12 @@ function siteItem(site) {
     </li>`;
 }
 
-export function homeView({ user, sites, online }) {
+export async function load({ api }) {
+  return { sites: await api('GET', '/api/sites') };
+}
+
+export function view({ sites }, { user, online }) {
   return html`
-    <header class="topbar">
-      <h1>${t('appName')}</h1>
-      <span class="status ${online ? 'online' : 'offline'}">${online ? t('online') : t('offline')}</span>
-    </header>
     <section class="home">
       <h2 id="greeting">${t('hello', { name: user.display_name })}</h2>
       <p class="role">${t(`role_${user.role}`)}</p>

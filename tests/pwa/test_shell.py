@@ -63,7 +63,7 @@ def test_language_follows_the_browser_and_can_be_switched(browser, live_server, 
     assert "Hello, Field engineer B" in page.inner_text("#greeting")
     page.screenshot(path=artifacts / "home-en.png")
     page.select_option("[data-action=language]", "zh-CN")
-    assert "您好" in page.inner_text("#greeting")
+    page.wait_for_selector("#greeting:has-text('您好')")
     context.close()
 
 
