@@ -11,6 +11,7 @@ from litestar.static_files import create_static_files_router
 from sqlalchemy import text
 
 from backend import keys
+from backend.assets import routes as asset_routes
 from backend.audit import routes as audit_routes
 from backend.auth import routes as auth_routes
 from backend.auth.middleware import session_authentication
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> Litestar:
             *user_routes.ROUTES,
             *site_routes.ROUTES,
             *audit_routes.ROUTES,
+            *asset_routes.ROUTES,
             pwa,
         ],
         state=state,

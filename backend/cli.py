@@ -5,6 +5,7 @@ import asyncio
 import sys
 
 from backend import migrate
+from backend.assets import cli as asset_cli
 from backend.settings import Settings
 
 
@@ -77,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--password", required=True)
     user.set_defaults(run=cmd_create_user)
     sub.add_parser("serve", help="serve the API and the PWA").set_defaults(run=cmd_serve)
+    asset_cli.add_commands(sub)
     return p
 
 

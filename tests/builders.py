@@ -10,6 +10,7 @@ from backend.auth.passwords import HASHER
 from backend.db import Database, session_scope
 from backend.sites.models import Client, Contract, Site, SiteAssignment
 from backend.users.models import Role, User
+from tests.assets.asset_world import add_assets
 
 PASSWORD = "correct horse battery"
 _HASH: list[str] = []
@@ -43,6 +44,7 @@ class World:
 # Domains add rows to both sides with `async def extend(session, world) -> None`; the access
 # matrix then probes their routes with side b's ids.
 WORLD_EXTENSIONS: list = []
+WORLD_EXTENSIONS.append(add_assets)
 
 
 async def add_side(session, tag: str) -> Side:

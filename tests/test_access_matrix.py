@@ -23,6 +23,8 @@ FOREIGN_IDS: dict[str, Callable[[World], str]] = {
     "client_id": lambda w: w.b.client_id,
     "contract_id": lambda w: w.b.contract_id,
     "user_id": lambda w: w.user_ids["technician_b"],
+    "asset_id": lambda w: w.extra["b"]["asset_id"],
+    "code": lambda w: w.extra["b"]["tag_code"],
 }
 
 WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
@@ -51,6 +53,14 @@ WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
         "password": "long enough pw",
     },
     ("PATCH", "/api/users/{user_id:str}"): lambda w: {"role": "admin"},
+    ("POST", "/api/assets"): lambda w: {
+        "site_id": w.b.site_id, "system": "surveillance", "name": "Not yours", "serial": "X-1",
+    },
+    ("PATCH", "/api/assets/{asset_id:str}"): lambda w: {"name": "Renamed", "status": "retired"},
+    ("POST", "/api/assets/{asset_id:str}/retag"): lambda w: {"reason": "not yours"},
+    ("POST", "/api/assets/import"): lambda w: "设备名称,站点,系统,序列号\n摄像机,Site b,监控,SN-X",
+    ("POST", "/api/labels"): lambda w: {"site_id": w.b.site_id, "asset_ids": [w.extra["b"]["asset_id"]]},
+    ("POST", "/api/system-types"): lambda w: {"key": "intruder", "name_zh": "入侵", "name_en": "Intruder"},
 }
 
 SELF_ONLY = {

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.assets.demo import load_demo_assets
 from backend.auth.passwords import PasswordVerifier
 from backend.sites.models import Client, Contract, Site, SiteAssignment
 from backend.users.models import Role, User
@@ -123,6 +124,7 @@ async def load_demo(db: AsyncSession, passwords: PasswordVerifier) -> None:
         await db.flush()
         db.add_all(SiteAssignment(site_id=sites[k].id, user_id=user.id) for k in site_keys)
     await db.flush()
+    await load_demo_assets(db, list(sites.values()))
 
 
 def logins_text() -> str:
