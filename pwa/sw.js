@@ -1,5 +1,5 @@
 // Service worker: precache the shell under one version; API calls always go to the network.
-const VERSION = 'weibao-shell-v1b';
+const VERSION = 'weibao-shell-v2';
 const SHELL = [
   '/',
   '/index.html',
@@ -12,6 +12,27 @@ const SHELL = [
   '/i18n/zh-CN.js',
   '/i18n/en.js',
   '/store/api.js',
+  '/store/merge.js',
+  '/store/db.js',
+  '/store/clock.js',
+  '/store/uuidv7.js',
+  '/store/view.js',
+  '/store/outbox.js',
+  '/store/sync-apply.js',
+  '/store/sync-client.js',
+  '/store/blobs.js',
+  '/store/storage.js',
+  '/components/components.css',
+  '/components/tag-code.js',
+  '/components/scanner.js',
+  '/components/photo-capture.js',
+  '/components/signature-pad.js',
+  // npm packages (import map in index.html); the zxing wasm so scanning works offline.
+  '/node_modules/idb/build/index.js',
+  '/node_modules/signature_pad/dist/signature_pad.js',
+  '/node_modules/barcode-detector/dist/es/ponyfill.js',
+  '/node_modules/barcode-detector/dist/es/zxing-exported.js',
+  '/node_modules/zxing-wasm/dist/reader/zxing_reader.wasm',
   '/views/login.js',
   '/views/home.js',
   '/router.js',
@@ -48,4 +69,13 @@ self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/schema')) return;
   event.respondWith(fromCacheFirst(event.request));
+});
+
+// Background Sync: the outbox lives in IndexedDB and the sync loop in the page
+// (store/sync-client.js); wake an open page to run it.
+self.addEventListener('sync', (event) => {
+  if (event.tag !== 'weibao-sync') return;
+  event.waitUntil(self.clients.matchAll({ type: 'window' }).then((windows) => {
+    for (const client of windows) client.postMessage({ type: 'weibao-sync' });
+  }));
 });
