@@ -120,7 +120,7 @@ async def existing(db: AsyncSession, site_ids: set[str], codes: set[str]) -> Exi
         .where(AssetTag.active)
     )
     mentioned = await db.scalars(select(AssetTag).where(AssetTag.code.in_(codes)))
-    return Existing(by_key, dict(active_rows.tuples().all()), {t.code: t for t in mentioned})
+    return Existing(by_key, dict(active_rows.all()), {t.code: t for t in mentioned})
 
 
 def match(row: RegisterRow, site_id: str, known: Existing) -> Asset | RowError | None:
