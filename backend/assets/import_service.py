@@ -208,6 +208,7 @@ def new_asset(site_id: str, row: RegisterRow) -> Asset:
     fields = msgspec.structs.asdict(row)
     for dropped in ("row", "site", "tag_code", "location"):
         fields.pop(dropped)
+    fields["criticality"] = row.criticality or "normal"
     return Asset(site_id=site_id, location_text=row.location, **fields)
 
 

@@ -172,7 +172,7 @@ def export_cells(row: RegisterRow, language: Language = "zh") -> list[str]:
             value = catalog.SYSTEMS_BY_KEY[value].zh
         elif language == "zh" and field == "device_type" and value in catalog.DEVICE_TYPES_BY_KEY:
             value = catalog.DEVICE_TYPES_BY_KEY[value].zh
-        elif language == "zh" and field in ("criticality", "status"):
+        elif language == "zh" and field in ("criticality", "status") and value is not None:
             value = {**CRITICALITY_ZH, **STATUS_ZH}[value]
         cells.append("" if value is None else str(value))
     return cells

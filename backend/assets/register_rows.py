@@ -31,7 +31,7 @@ class RegisterRow(msgspec.Struct, frozen=True, kw_only=True):
     location: str = ""
     install_date: date | None = None
     warranty_end: date | None = None
-    criticality: Criticality = "normal"
+    criticality: Criticality | None = None  # blank: new assets get "normal", stored ones keep theirs
     status: Status = "in_service"
     notes: str = ""
     tag_code: str | None = None
@@ -135,7 +135,7 @@ def _checked_date(year: int, month: int, day: int) -> date:
         raise ValueError(f"{year}-{month}-{day} is not a real date") from None
 
 
-def parse_choice(value: Any, index: Mapping[str, str], default: str, what: str) -> str:
+def parse_choice(value: Any, index: Mapping[str, str], default: str | None, what: str) -> str | None:
     text = _text(value)
     if not text:
         return default
@@ -196,7 +196,7 @@ def _parsers(lookups: Lookups) -> dict[str, Callable[[Any], Any]]:
         "serial": parse_serial,
         "install_date": parse_date,
         "warranty_end": parse_date,
-        "criticality": lambda v: parse_choice(v, _CRITICALITY_INDEX, "normal", "criticality"),
+        "criticality": lambda v: parse_choice(v, _CRITICALITY_INDEX, None, "criticality"),
         "status": lambda v: parse_choice(v, _STATUS_INDEX, "in_service", "status"),
         "tag_code": _tag_code,
     }

@@ -94,6 +94,18 @@ async def test_re_import_is_idempotent_and_updates_by_external_id_or_serial(clie
     assert models["SN0003"] == "DS-2CD-II" and len(models) == 9
 
 
+async def test_re_import_without_a_criticality_keeps_key_point_assets_key(client, world):
+    await login(client, "admin")
+    assert (await post_register(client, "\n".join(register(6)).encode())).json()["created"] == 6
+    blank = [line.replace(",重点部位,", ",,") for line in register(6)]
+    no_column = [",".join(c for i, c in enumerate(line.split(",")) if i != 11) for line in register(6)]
+    for lines in (blank, no_column):
+        result = (await post_register(client, "\n".join(lines).encode())).json()
+        assert (result["created"], result["updated"]) == (0, 0), result
+    key = {a["serial"] for a in await assets_of(client, site_id=world.a.site_id) if a["criticality"] == "key"}
+    assert key == {"SN0000", "SN0005"}
+
+
 async def test_export_is_utf8_with_bom_and_reimports_as_unchanged(client, world):
     await login(client, "admin")
     await post_register(client, "\n".join(register(6)).encode())
