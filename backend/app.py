@@ -17,10 +17,13 @@ from backend.auth import routes as auth_routes
 from backend.auth.middleware import session_authentication
 from backend.auth.passwords import PasswordVerifier
 from backend.auth.throttle import LoginThrottle
+from backend.blobs import routes as blob_routes
 from backend.db import connect
 from backend.deps import Db, provide_db
 from backend.errors import EXCEPTION_HANDLERS
+from backend.photos import routes as photo_routes
 from backend.settings import Settings
+from backend.signatures import routes as signature_routes
 from backend.sites import routes as site_routes
 from backend.users import routes as user_routes
 
@@ -84,6 +87,9 @@ def create_app(settings: Settings) -> Litestar:
             *site_routes.ROUTES,
             *audit_routes.ROUTES,
             *asset_routes.ROUTES,
+            *blob_routes.ROUTES,
+            *photo_routes.ROUTES,
+            *signature_routes.ROUTES,
             pwa,
         ],
         state=state,
@@ -97,5 +103,6 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_body_bytes,
+        on_startup=[blob_routes.open_media_store],
         on_shutdown=[database.dispose],
     )

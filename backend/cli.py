@@ -4,6 +4,8 @@ import argparse
 import asyncio
 import sys
 
+import msgspec
+
 from backend import migrate
 from backend.assets import cli as asset_cli
 from backend.settings import Settings
@@ -62,6 +64,15 @@ def cmd_serve(settings: Settings, _args) -> None:
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
+def cmd_verify(settings: Settings, args) -> None:
+    from backend.signatures.verify import report_text, verify_data_dir
+
+    report = asyncio.run(verify_data_dir(settings))
+    print(msgspec.json.encode(report).decode() if args.json else report_text(report))
+    if not report.ok:
+        sys.exit(1)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="weibao", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -79,6 +90,9 @@ def parser() -> argparse.ArgumentParser:
     user.set_defaults(run=cmd_create_user)
     sub.add_parser("serve", help="serve the API and the PWA").set_defaults(run=cmd_serve)
     asset_cli.add_commands(sub)
+    verify = sub.add_parser("verify", help="re-check signed records, photo files and the chain")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.set_defaults(run=cmd_verify)
     return p
 
 

@@ -20,6 +20,11 @@ class Settings:
     login_window_seconds: int = 900
     password_verify_concurrency: int = 2
     log_sql: bool = False
+    # Evidence: photo/signature uploads (413 beyond), one tus chunk, pixels decoded at most
+    # (48-MP phone photos fit; bigger is treated as a decompression bomb, 422).
+    blob_max_bytes: int = 25 * 1024 * 1024
+    blob_chunk_max_bytes: int = 4 * 1024 * 1024
+    image_max_pixels: int = 50_000_000
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -11,6 +11,7 @@ from backend.db import Database, session_scope
 from backend.sites.models import Client, Contract, Site, SiteAssignment
 from backend.users.models import Role, User
 from tests.assets.asset_world import add_assets
+from tests.evidence.evidence_world import add_evidence
 
 PASSWORD = "correct horse battery"
 _HASH: list[str] = []
@@ -45,6 +46,7 @@ class World:
 # matrix then probes their routes with side b's ids.
 WORLD_EXTENSIONS: list = []
 WORLD_EXTENSIONS.append(add_assets)
+WORLD_EXTENSIONS.append(add_evidence)
 
 
 async def add_side(session, tag: str) -> Side:

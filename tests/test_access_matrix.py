@@ -25,9 +25,21 @@ FOREIGN_IDS: dict[str, Callable[[World], str]] = {
     "user_id": lambda w: w.user_ids["technician_b"],
     "asset_id": lambda w: w.extra["b"]["asset_id"],
     "code": lambda w: w.extra["b"]["tag_code"],
+    "sha256": lambda w: w.extra["b"]["blob_sha256"],
+    "photo_id": lambda w: w.extra["b"]["photo_id"],
 }
 
 WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
+    # Side b's photo: re-announcing its bytes for side b's site, continuing its upload, claiming it.
+    ("POST", "/api/blobs"): lambda w: {
+        "sha256": w.extra["b"]["blob_sha256"], "length": 100, "content_type": "image/jpeg",
+        "site_id": w.b.site_id,
+    },
+    ("PATCH", "/api/blobs/{sha256:str}"): lambda w: None,
+    ("POST", "/api/photos"): lambda w: {
+        "sha256": w.extra["b"]["blob_sha256"], "site_id": w.b.site_id, "record_kind": "work_order",
+        "record_id": "wo-b", "phase": "after", "captured_at": "2026-11-20T08:00:00Z",
+    },
     ("POST", "/api/clients"): lambda w: {"name": "Not yours"},
     ("POST", "/api/contracts"): lambda w: {
         "client_id": w.b.client_id,

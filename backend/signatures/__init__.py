@@ -1,0 +1,1 @@
+"""Signed records: canonical hashes, signatures or refusals, a sealed hash chain, verification."""

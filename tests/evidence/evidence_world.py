@@ -1,0 +1,61 @@
+"""A photo and its blob on each side of the world, for the access matrix.
+
+The blob's rendition files are really written next to the test's database, so even the test
+world keeps the rule that no row points to a missing file (and `verify` stays clean).
+"""
+
+import hashlib
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PIL import Image
+
+from backend.blobs.models import Blob
+from backend.blobs.store import MediaStore
+from backend.photos.models import Photo
+
+
+def tiny_jpeg(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10), colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+async def add_evidence(session, world) -> None:
+    store = MediaStore(Path(session.get_bind().url.database).parent / "media")
+    for tag, side, colour in (("a", world.a, (200, 0, 0)), ("b", world.b, (0, 0, 200))):
+        data = tiny_jpeg(colour)
+        rendition = store.put_content(data)
+        sha = hashlib.sha256(f"original photo of side {tag}".encode()).hexdigest()
+        session.add(
+            Blob(
+                sha256=sha,
+                length=100,
+                content_type="image/jpeg",
+                state="present",
+                received=100,
+                created_by=world.user_ids[f"technician_{tag}"],
+                rendition_type="image/jpeg",
+                full_sha256=rendition,
+                display_sha256=rendition,
+                thumb_sha256=rendition,
+                width=10,
+                height=10,
+                completed_at=datetime(2026, 11, 20, tzinfo=UTC),
+            )
+        )
+        photo = Photo(
+            blob_sha256=sha,
+            site_id=side.site_id,
+            record_kind="work_order",
+            record_id=f"wo-{tag}",
+            phase="before",
+            captured_at=datetime(2026, 11, 20, tzinfo=UTC),
+            taken_by=world.user_ids[f"technician_{tag}"],
+            state="present",
+        )
+        session.add(photo)
+        await session.flush()
+        world.extra[tag]["blob_sha256"] = sha
+        world.extra[tag]["photo_id"] = photo.id
