@@ -22,6 +22,8 @@ from backend.db import connect
 from backend.deps import Db, provide_db
 from backend.errors import EXCEPTION_HANDLERS
 from backend.photos import routes as photo_routes
+from backend.push import routes as push_routes
+from backend.push.worker import start_push_worker, stop_push_worker
 from backend.settings import Settings
 from backend.signatures import routes as signature_routes
 from backend.sites import routes as site_routes
@@ -86,6 +88,7 @@ def create_app(settings: Settings) -> Litestar:
             *user_routes.ROUTES,
             *site_routes.ROUTES,
             *audit_routes.ROUTES,
+            *push_routes.ROUTES,
             *asset_routes.ROUTES,
             *blob_routes.ROUTES,
             *photo_routes.ROUTES,
@@ -103,6 +106,6 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_body_bytes,
-        on_startup=[blob_routes.open_media_store],
-        on_shutdown=[database.dispose],
+        on_startup=[start_push_worker, blob_routes.open_media_store],
+        on_shutdown=[stop_push_worker, database.dispose],
     )

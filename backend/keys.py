@@ -10,15 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from webpush import VAPID
+from backend.push.vapid import VapidKeys, load_or_generate_vapid_keys
 
 
 @dataclass(frozen=True)
 class Keys:
     session_secret: str
-    vapid_private_pem: bytes
-    vapid_public_pem: bytes
-    vapid_application_server_key: str
+    vapid: VapidKeys
 
 
 def ensure_file(path: Path, make: Callable[[], bytes]) -> bytes:
@@ -40,16 +38,7 @@ def load_or_create(secrets_dir: Path) -> Keys:
     session_secret = ensure_file(
         secrets_dir / "session.key", lambda: secrets.token_hex(32).encode()
     )
-    if not (secrets_dir / "vapid_private.pem").exists():
-        private_pem, public_pem, server_key = VAPID.generate_keys()
-        ensure_file(secrets_dir / "vapid_public.pem", lambda: public_pem)
-        ensure_file(secrets_dir / "vapid_application_server_key.txt", lambda: server_key.encode())
-        ensure_file(secrets_dir / "vapid_private.pem", lambda: private_pem)
     return Keys(
         session_secret=session_secret.decode().strip(),
-        vapid_private_pem=(secrets_dir / "vapid_private.pem").read_bytes(),
-        vapid_public_pem=(secrets_dir / "vapid_public.pem").read_bytes(),
-        vapid_application_server_key=(secrets_dir / "vapid_application_server_key.txt")
-        .read_text()
-        .strip(),
+        vapid=load_or_generate_vapid_keys(secrets_dir),
     )

@@ -25,6 +25,14 @@ class Settings:
     blob_max_bytes: int = 25 * 1024 * 1024
     blob_chunk_max_bytes: int = 4 * 1024 * 1024
     image_max_pixels: int = 50_000_000
+    # Web Push: the VAPID contact (RFC 8292 §2.1); http://127.0.0.1 endpoints only for tests
+    # (anything else must be https, or subscribing would let a user aim our server at the LAN).
+    push_contact: str = "mailto:ops@weibao.example"
+    push_allow_loopback_endpoints: bool = False
+    # The push worker runs only where the entry point asks (from_env: on unless
+    # WEIBAO_PUSH_WORKER=0), so the many apps the test suite builds stay quiet.
+    push_worker: bool = False
+    push_poll_seconds: float = 1.0
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -56,4 +64,7 @@ class Settings:
             port=int(env.get("PORT", "8000")),
             public_base_url=env.get("WEIBAO_PUBLIC_URL", "").rstrip("/"),
             log_sql=env.get("WEIBAO_LOG_SQL", "") == "1",
+            push_contact=env.get("WEIBAO_PUSH_CONTACT", "mailto:ops@weibao.example"),
+            push_allow_loopback_endpoints=env.get("WEIBAO_PUSH_ALLOW_LOOPBACK", "") == "1",
+            push_worker=env.get("WEIBAO_PUSH_WORKER", "1") != "0",
         )

@@ -1,5 +1,6 @@
 // Service worker: precache the shell under one version; API calls always go to the network.
-const VERSION = 'weibao-shell-v2';
+importScripts('/sw-push.js');
+const VERSION = 'weibao-shell-v2p';
 const SHELL = [
   '/',
   '/index.html',
@@ -12,6 +13,8 @@ const SHELL = [
   '/i18n/zh-CN.js',
   '/i18n/en.js',
   '/store/api.js',
+  '/store/push.js',
+  '/sw-push.js',
   '/store/merge.js',
   '/store/db.js',
   '/store/clock.js',

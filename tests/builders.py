@@ -12,6 +12,7 @@ from backend.sites.models import Client, Contract, Site, SiteAssignment
 from backend.users.models import Role, User
 from tests.assets.asset_world import add_assets
 from tests.evidence.evidence_world import add_evidence
+from tests.push.push_world import extend_world as add_push_subscriptions
 
 PASSWORD = "correct horse battery"
 _HASH: list[str] = []
@@ -47,6 +48,7 @@ class World:
 WORLD_EXTENSIONS: list = []
 WORLD_EXTENSIONS.append(add_assets)
 WORLD_EXTENSIONS.append(add_evidence)
+WORLD_EXTENSIONS.append(add_push_subscriptions)
 
 
 async def add_side(session, tag: str) -> Side:

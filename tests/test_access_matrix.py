@@ -27,9 +27,21 @@ FOREIGN_IDS: dict[str, Callable[[World], str]] = {
     "code": lambda w: w.extra["b"]["tag_code"],
     "sha256": lambda w: w.extra["b"]["blob_sha256"],
     "photo_id": lambda w: w.extra["b"]["photo_id"],
+    "subscription_id": lambda w: w.extra["b"]["subscription_id"],
 }
 
 WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
+    # Side b's device endpoint with keys that are not its own: a takeover attempt.
+    ("POST", "/api/push/subscriptions"): lambda w: {
+        "endpoint": w.extra["b"]["push_endpoint"],
+        "keys": {
+            "p256dh": "BPuiTKM5Hv0u2Vyu1iehiC0EuJeh9UdviZ5oeOMyD0lhuDbkSNA326HqPXwD"
+            "UrBXK1zHJTNjZetSEw_G_I0DYk4",
+            "auth": "d830kCP9CS8zuLI9qBi77g",
+        },
+    },
+    ("DELETE", "/api/push/subscriptions/{subscription_id:str}"): lambda w: None,
+    ("POST", "/api/push/subscriptions/{subscription_id:str}/test"): lambda w: None,
     # Side b's photo: re-announcing its bytes for side b's site, continuing its upload, claiming it.
     ("POST", "/api/blobs"): lambda w: {
         "sha256": w.extra["b"]["blob_sha256"], "length": 100, "content_type": "image/jpeg",
@@ -82,6 +94,7 @@ SELF_ONLY = {
     ("POST", "/api/auth/logout-everywhere"),
     ("POST", "/api/auth/password"),
     ("GET", "/api/auth/me"),
+    ("PUT", "/api/push/preferences"),
 }
 
 ROLES = ["dispatcher_a", "technician_a", "client_rep_a"]

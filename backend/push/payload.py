@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 import msgspec
 
-Kind = Literal["dispatched", "reassigned", "sla_warning", "escalated", "new_level1"]
+# "test" is the per-device test button in the settings (issue 8 §5).
+Kind = Literal["dispatched", "reassigned", "sla_warning", "escalated", "new_level1", "test"]
 Language = Literal["zh-CN", "en"]
 
 # Our own cap keeps messages small on slow networks; RFC 8291 §4 caps the encrypted body at
@@ -21,6 +22,7 @@ Language = Literal["zh-CN", "en"]
 PAYLOAD_CAP_BYTES = 1024
 RFC8291_MAX_PLAINTEXT_BYTES = 3993
 SITE_NAME_MAX_CHARS = 24
+SETTINGS_URL = "/#/settings/notifications"
 
 # RFC 8030 §5.4: a topic is at most 32 characters of the URL-safe base64 alphabet.
 _TOPIC = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -38,6 +40,9 @@ _CATALOGUE: dict[Language, dict[str, str]] = {
         "escalated.body": "工单 {ticket} 已升级。",
         "new_level1": "新一级故障",
         "new_level1.body": "工单 {ticket} 需要值班技术员处理。",
+        "test": "测试通知",
+        "test.title": "测试通知",
+        "test.body": "本设备可以收到通知。",
         "open": "查看",
         "accept": "接单",
     },
@@ -53,6 +58,9 @@ _CATALOGUE: dict[Language, dict[str, str]] = {
         "escalated.body": "Work order {ticket} has been escalated.",
         "new_level1": "New level-1 fault",
         "new_level1.body": "Work order {ticket} needs an on-call technician.",
+        "test": "Test notification",
+        "test.title": "Test notification",
+        "test.body": "This device receives notifications.",
         "open": "Open",
         "accept": "Accept",
     },
@@ -106,9 +114,9 @@ def build_payload(
         site=site,
         kind=kind,
         lang=lang,
-        title=text["title"].format(label=label, severity=severity, site=site),
+        title=text.get(f"{kind}.title") or text["title"].format(label=label, severity=severity, site=site),
         body=text[f"{kind}.body"].format(ticket=ticket),
-        url=f"/#/work-orders/{quote(ticket, safe='')}",
+        url=SETTINGS_URL if kind == "test" else f"/#/work-orders/{quote(ticket, safe='')}",
         tag=ticket_topic(ticket),
         require_interaction=severity == 1,
         actions=_actions(kind, text),
