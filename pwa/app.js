@@ -1,21 +1,28 @@
 // The shell: who is logged in decides between the login screen and the routed screens.
 import { html, render } from './components/html.js';
 import { layout } from './components/layout.js';
+import { primingBar, replaceElement, syncBadge, unsyncedCount, watchSync } from './components/sync-indicator.js';
 import { setLang, t } from './i18n/index.js';
 import { currentPath, resolve } from './router.js';
 import { ROUTES } from './routes.js';
 import { api, ApiError } from './store/api.js';
+import { forgetScope, lastUser, onPriming, primeAfterLogin, primingState } from './store/prime.js';
 import { loginView } from './views/login.js';
 
 const root = document.getElementById('app');
-const state = { user: null, online: navigator.onLine, login: {}, screen: null };
+const state = { user: null, online: navigator.onLine, login: {}, screen: null, sync: { pending: 0, problems: 0 } };
+
+// A phone camera app opens /t/{code}; offline the service worker answers with the shell at
+// that path, so move the code into the hash route here.
+const tagPath = location.pathname.match(/^\/t\/([^/?#]+)/);
+if (tagPath) history.replaceState(null, '', `/#/t/${tagPath[1]}`);
 
 function ctx(params = {}) {
-  return { user: state.user, online: state.online, params, api, refresh: showScreen };
+  return { user: state.user, online: state.online, params, api, refresh: showScreen, logOut };
 }
 
 function sync() {
-  return { online: state.online, pending: 0 };
+  return { ...state.sync, online: state.online };
 }
 
 function visibleRoutes() {
@@ -24,7 +31,7 @@ function visibleRoutes() {
 
 function paint(content) {
   const tabs = visibleRoutes().filter((r) => r.tab);
-  render(root, layout({ content, sync: sync(), tabs, path: currentPath() }));
+  render(root, layout({ content, sync: sync(), tabs, path: currentPath(), priming: primingState() }));
 }
 
 function problem(error) {
@@ -55,15 +62,18 @@ function repaint() {
   if (!data) return showScreen();
   context.online = state.online;
   paint(module.view(data, context));
+  module.mounted?.(root.querySelector('.screen'), data, context);
 }
 
 async function start() {
   try {
     state.user = (await api('GET', '/api/auth/me')).user;
-  } catch {
-    state.user = null;
+  } catch (error) {
+    // No answer (offline) is not a logout: keep working as the last user of this phone.
+    state.user = error instanceof ApiError ? null : await lastUser().catch(() => null);
   }
   await showScreen();
+  if (state.user) primeAfterLogin(api, state.user);
 }
 
 function loginMessage(error) {
@@ -82,15 +92,21 @@ async function logIn(form) {
   try {
     state.user = (await api('POST', '/api/auth/login', body)).user;
     state.login = {};
+    primeAfterLogin(api, state.user);
   } catch (error) {
     state.login = { error: loginMessage(error) };
   }
   await showScreen();
 }
 
-async function logOut() {
-  if (!confirm(t('confirmLogOut'))) return;
-  await api('POST', '/api/auth/logout').catch(() => null);
+/** Refused while changes or photos exist only on this phone: they would be stranded. */
+async function logOut({ everywhere = false } = {}) {
+  if (!navigator.onLine) return alert(t('logoutOffline'));
+  const unsynced = await unsyncedCount();
+  if (unsynced) return alert(t('logoutRefused', { count: unsynced }));
+  if (!confirm(t(everywhere ? 'confirmLogOutEverywhere' : 'confirmLogOut'))) return;
+  await api('POST', everywhere ? '/api/auth/logout-everywhere' : '/api/auth/logout').catch(() => null);
+  await forgetScope().catch(() => null);
   state.user = null;
   await showScreen();
 }
@@ -123,6 +139,11 @@ for (const name of ['online', 'offline']) {
   });
 }
 window.addEventListener('hashchange', showScreen);
+watchSync((counts) => {
+  state.sync = counts;
+  if (state.user) replaceElement('sync-badge', syncBadge(sync()));
+});
+onPriming((progress) => replaceElement('prime-bar', primingBar(progress)));
 
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js');

@@ -1,6 +1,6 @@
 // Service worker: precache the shell under one version; API calls always go to the network.
 importScripts('/sw-push.js');
-const VERSION = 'weibao-shell-v2p';
+const VERSION = 'weibao-shell-v3';
 const SHELL = [
   '/',
   '/index.html',
@@ -38,6 +38,13 @@ const SHELL = [
   '/node_modules/zxing-wasm/dist/reader/zxing_reader.wasm',
   '/views/login.js',
   '/views/home.js',
+  '/views/scan.js',
+  '/views/tag.js',
+  '/views/asset.js',
+  '/views/settings.js',
+  '/store/prime.js',
+  '/components/sync-indicator.js',
+  '/i18n/dates.js',
   '/router.js',
   '/routes.js',
   '/components/layout.js',

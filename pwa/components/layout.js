@@ -1,11 +1,6 @@
 import { html } from './html.js';
 import { t } from '../i18n/index.js';
-
-function syncBadge(sync) {
-  if (!sync.online) return html`<span class="status offline">${t('offline')}</span>`;
-  if (sync.pending) return html`<span class="status pending">${t('pendingCount', { count: sync.pending })}</span>`;
-  return html`<span class="status online">${t('online')}</span>`;
-}
+import { primingBar, syncBadge } from './sync-indicator.js';
 
 function tabBar(tabs, path) {
   if (tabs.length < 2) return '';
@@ -19,12 +14,13 @@ function tabBar(tabs, path) {
     </nav>`;
 }
 
-export function layout({ content, sync, tabs, path }) {
+export function layout({ content, sync, tabs, path, priming = {} }) {
   return html`
     <header class="topbar">
       <h1>${t('appName')}</h1>
       ${syncBadge(sync)}
     </header>
+    ${primingBar(priming)}
     <section class="screen">${content}</section>
     ${tabBar(tabs, path)}`;
 }

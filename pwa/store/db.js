@@ -3,7 +3,7 @@
 import { openDB } from 'idb';
 
 export const DB_NAME = 'weibao';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 function upgrade(db, oldVersion) {
   if (oldVersion < 1) {
@@ -19,6 +19,15 @@ function upgrade(db, oldVersion) {
     const blobs = db.createObjectStore('blobs', { keyPath: 'sha256' });
     blobs.createIndex('by-state', 'state');
     db.createObjectStore('meta');
+  }
+  if (oldVersion < 2) {
+    // The primed register (store/prime.js): what Scan and Asset need with the network off.
+    db.createObjectStore('sites', { keyPath: 'id' });
+    db.createObjectStore('assets', { keyPath: 'id' }).createIndex('by-site', 'site_id');
+    // Tag code → asset; a retired code keeps `replaced_by` so an old label still resolves.
+    db.createObjectStore('tags', { keyPath: 'code' }).createIndex('by-asset', 'asset_id');
+    // Last answers seen online (asset history, system types), shown when offline.
+    db.createObjectStore('cache');
   }
 }
 
