@@ -27,7 +27,9 @@ from backend.push.worker import start_push_worker, stop_push_worker
 from backend.settings import Settings
 from backend.signatures import routes as signature_routes
 from backend.sites import routes as site_routes
+from backend.sync_api import routes as sync_routes
 from backend.users import routes as user_routes
+from backend.work_orders import routes as work_order_routes
 
 
 @get("/api/health", exclude_from_auth=True)
@@ -88,6 +90,8 @@ def create_app(settings: Settings) -> Litestar:
             *user_routes.ROUTES,
             *site_routes.ROUTES,
             *audit_routes.ROUTES,
+            *sync_routes.ROUTES,
+            *work_order_routes.ROUTES,
             *push_routes.ROUTES,
             *asset_routes.ROUTES,
             *blob_routes.ROUTES,

@@ -25,6 +25,8 @@ class Settings:
     blob_max_bytes: int = 25 * 1024 * 1024
     blob_chunk_max_bytes: int = 4 * 1024 * 1024
     image_max_pixels: int = 50_000_000
+    # Sync: deleted records keep their tombstone this long; an older pull cursor must reset.
+    sync_tombstone_retention_days: int = 180
     # Web Push: the VAPID contact (RFC 8292 §2.1); http://127.0.0.1 endpoints only for tests
     # (anything else must be https, or subscribing would let a user aim our server at the LAN).
     push_contact: str = "mailto:ops@weibao.example"

@@ -95,6 +95,10 @@ class CreateWorkOrder(Mutation, tag="work_order.create", kw_only=True):
     entity = "work_order"
     title: Title
     notes: Text = ""
+    # Where the record lives; not merge fields (they never change after creation). The server
+    # requires site_id and rejects a site the caller may not see.
+    site_id: Key | None = None
+    asset_id: Key | None = None
 
     def op(self) -> Op:
         return Op(kind="create", values={"title": self.title, "notes": self.notes})

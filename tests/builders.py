@@ -13,6 +13,7 @@ from backend.users.models import Role, User
 from tests.assets.asset_world import add_assets
 from tests.evidence.evidence_world import add_evidence
 from tests.push.push_world import extend_world as add_push_subscriptions
+from tests.sync_api.sync_world import add_sync_records
 
 PASSWORD = "correct horse battery"
 _HASH: list[str] = []
@@ -49,6 +50,7 @@ WORLD_EXTENSIONS: list = []
 WORLD_EXTENSIONS.append(add_assets)
 WORLD_EXTENSIONS.append(add_evidence)
 WORLD_EXTENSIONS.append(add_push_subscriptions)
+WORLD_EXTENSIONS.append(add_sync_records)
 
 
 async def add_side(session, tag: str) -> Side:

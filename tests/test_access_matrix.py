@@ -28,9 +28,32 @@ FOREIGN_IDS: dict[str, Callable[[World], str]] = {
     "sha256": lambda w: w.extra["b"]["blob_sha256"],
     "photo_id": lambda w: w.extra["b"]["photo_id"],
     "subscription_id": lambda w: w.extra["b"]["subscription_id"],
+    "work_order_id": lambda w: w.extra["b"]["work_order_id"],
+    "comment_id": lambda w: w.extra["b"]["comment_id"],
+    "conflict_id": lambda w: w.extra["b"]["conflict_id"],
 }
 
 WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
+    # Side b's phone: its client id belongs to technician_b, so nobody else may push as it.
+    ("POST", "/api/sync/push"): lambda w: {
+        "client_id": w.extra["b"]["sync_client_id"],
+        "mutations": [{
+            "name": "work_order.set_fields", "id": "019a0000-0000-7000-8000-0000000000b1",
+            "client_id": w.extra["b"]["sync_client_id"], "seq": 99,
+            "hlc": "001700000000000:00000:phone-b", "record_id": w.extra["b"]["work_order_id"],
+            "fields": {"notes": "not yours"},
+        }],
+    },
+    ("POST", "/api/conflicts/{conflict_id:str}/resolve"): lambda w: {"choice": "current"},
+    ("POST", "/api/work-orders"): lambda w: {"site_id": w.b.site_id, "title": "Not yours"},
+    ("PATCH", "/api/work-orders/{work_order_id:str}"): lambda w: {"notes": "not yours"},
+    ("DELETE", "/api/work-orders/{work_order_id:str}"): lambda w: None,
+    ("POST", "/api/work-orders/{work_order_id:str}/transition"): lambda w: {"to": "dispatched"},
+    ("POST", "/api/work-orders/{work_order_id:str}/assign"): lambda w: {
+        "assignee_id": w.user_ids["technician_b"]
+    },
+    ("POST", "/api/work-orders/{work_order_id:str}/comments"): lambda w: {"body": "not yours"},
+    ("DELETE", "/api/work-orders/{work_order_id:str}/comments/{comment_id:str}"): lambda w: None,
     # Side b's device endpoint with keys that are not its own: a takeover attempt.
     ("POST", "/api/push/subscriptions"): lambda w: {
         "endpoint": w.extra["b"]["push_endpoint"],

@@ -20,6 +20,7 @@ from backend.sites.schemas import (
     SitePatch,
 )
 from backend.sites.scope import get_scoped, scoped
+from backend.sync_api import service as sync_scope
 from backend.users.models import Role, User
 
 S = TypeVar("S", bound=msgspec.Struct)
@@ -121,6 +122,7 @@ async def assign(db: AsyncSession, site_id: str, user_id: str, user: CurrentUser
     if await db.get(SiteAssignment, (site_id, user_id)) is None:
         db.add(SiteAssignment(site_id=site_id, user_id=user_id))
         await db.flush()
+        await sync_scope.site_entered_scope(db, site_id, user_id)
     return AssignmentOut(site_id, member.id, member.username, member.display_name, member.role)
 
 
@@ -131,3 +133,5 @@ async def unassign(db: AsyncSession, site_id: str, user_id: str, user: CurrentUs
         raise NotFound("That user is not assigned to this site.")
     await db.delete(assignment)
     await db.flush()
+    # The user's phones must drop this site's records (PROTOCOL.md §5 `evict`).
+    await sync_scope.site_left_scope(db, site_id, user_id)

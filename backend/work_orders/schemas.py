@@ -1,0 +1,58 @@
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+Key = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
+Title = Annotated[str, Meta(min_length=1, max_length=200)]
+Notes = Annotated[str, Meta(max_length=10_000)]
+
+
+class WorkOrderCreate(msgspec.Struct, forbid_unknown_fields=True):
+    site_id: Key
+    title: Title
+    notes: Notes = ""
+    asset_id: Key | None = None
+    id: Key | None = None  # a client may choose the id, as phones do offline
+
+
+class WorkOrderPatch(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title | UnsetType = UNSET
+    notes: Notes | UnsetType = UNSET
+
+
+class TransitionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """`from_status`: the status the dispatcher saw; omitted means "the current one"."""
+
+    to: Key
+    from_status: Key | None = None
+
+
+class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
+    assignee_id: Key | None
+
+
+class CommentIn(msgspec.Struct, forbid_unknown_fields=True):
+    body: Annotated[str, Meta(min_length=1, max_length=10_000)]
+    id: Key | None = None
+
+
+class CommentOut(msgspec.Struct):
+    id: str
+    hlc: str
+    body: str
+
+
+class WorkOrderOut(msgspec.Struct):
+    id: str
+    site_id: str
+    asset_id: str | None
+    title: str
+    notes: str
+    status: str
+    assignee_id: str | None
+    version: int
+    deleted: bool
+    signed: bool
+    comments: list[CommentOut]
+    clocks: dict[str, Any]

@@ -1,0 +1,131 @@
+"""Work-order writes for the dispatcher console: each builds the mutation a phone would send
+and hands it to the sync engine, so REST and sync share one set of rules and one store."""
+
+from typing import Any
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.schemas import CurrentUser
+from backend.db import new_id
+from backend.dialect import run_statements
+from backend.errors import NotFound
+from backend.sites.scope import get_scoped, scoped
+from backend.sync_api import service as sync
+from backend.work_orders import store
+from backend.work_orders.models import WorkOrder
+from backend.work_orders.schemas import (
+    AssignIn,
+    CommentIn,
+    CommentOut,
+    TransitionIn,
+    WorkOrderCreate,
+    WorkOrderOut,
+    WorkOrderPatch,
+)
+from sync.protocol import Base, mutation_from_builtins
+from sync.rules import visible_events
+
+
+def work_order_out(state: dict[str, Any]) -> WorkOrderOut:
+    fields = state["fields"]
+    return WorkOrderOut(
+        id=state["id"],
+        site_id=state["site_id"],
+        asset_id=state.get("asset_id"),
+        title=fields["title"],
+        notes=fields["notes"],
+        status=fields["status"],
+        assignee_id=fields["assignee"],
+        version=state["version"],
+        deleted=state["deleted"],
+        signed=store.DECLARATION.is_signed(fields),
+        comments=msgspec.convert(visible_events(state, "comments"), list[CommentOut]),
+        clocks=state["clocks"],
+    )
+
+
+async def _apply(db: AsyncSession, user: CurrentUser, name: str, record_id: str, **args: Any) -> WorkOrderOut:
+    wire = {
+        "name": name,
+        "id": new_id(),
+        "client_id": "server",
+        "seq": 1,
+        "hlc": "000000000000000:00000:server",
+        "record_id": record_id,
+        **args,
+    }
+    return work_order_out(await sync.apply(db, mutation_from_builtins(wire), user))
+
+
+async def list_work_orders(db: AsyncSession, user: CurrentUser) -> list[WorkOrderOut]:
+    stmt = scoped(select(WorkOrder.id).where(WorkOrder.deleted_at.is_(None)), WorkOrder, user)
+    ids = list(await db.scalars(stmt.order_by(WorkOrder.created_at.desc()).limit(500)))
+    states = await run_statements(db, lambda s: store.load(s, ids))
+    return [work_order_out(states[i]) for i in ids]
+
+
+async def get_work_order(db: AsyncSession, work_order_id: str, user: CurrentUser) -> WorkOrderOut:
+    await get_scoped(db, WorkOrder, work_order_id, user)
+    states = await run_statements(db, lambda s: store.load(s, [work_order_id]))
+    return work_order_out(states[work_order_id])
+
+
+async def create_work_order(db: AsyncSession, data: WorkOrderCreate, user: CurrentUser) -> WorkOrderOut:
+    return await _apply(
+        db,
+        user,
+        "work_order.create",
+        data.id or new_id(),
+        title=data.title,
+        notes=data.notes,
+        site_id=data.site_id,
+        asset_id=data.asset_id,
+    )
+
+
+async def set_work_order_fields(
+    db: AsyncSession, work_order_id: str, data: WorkOrderPatch, user: CurrentUser
+) -> WorkOrderOut:
+    fields = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    return await _apply(db, user, "work_order.set_fields", work_order_id, fields=fields)
+
+
+async def transition_work_order(
+    db: AsyncSession, work_order_id: str, data: TransitionIn, user: CurrentUser
+) -> WorkOrderOut:
+    base = msgspec.to_builtins(Base(status=data.from_status))
+    return await _apply(db, user, "work_order.transition", work_order_id, to=data.to, base=base)
+
+
+async def assign_work_order(
+    db: AsyncSession, work_order_id: str, data: AssignIn, user: CurrentUser
+) -> WorkOrderOut:
+    return await _apply(db, user, "work_order.assign", work_order_id, assignee=data.assignee_id)
+
+
+async def add_comment(
+    db: AsyncSession, work_order_id: str, data: CommentIn, user: CurrentUser
+) -> WorkOrderOut:
+    return await _apply(
+        db, user, "work_order.add_comment", work_order_id, comment_id=data.id or new_id(), body=data.body
+    )
+
+
+async def remove_comment(
+    db: AsyncSession, work_order_id: str, comment_id: str, user: CurrentUser
+) -> WorkOrderOut:
+    await _comment_exists(db, work_order_id, comment_id, user)
+    return await _apply(db, user, "work_order.remove_comment", work_order_id, comment_id=comment_id)
+
+
+async def delete_work_order(db: AsyncSession, work_order_id: str, user: CurrentUser) -> None:
+    await _apply(db, user, "work_order.delete", work_order_id)
+
+
+async def _comment_exists(db: AsyncSession, work_order_id: str, comment_id: str, user: CurrentUser) -> None:
+    # The console removes comments it can see; a phone may remove one it has not pulled yet.
+    state = await get_work_order(db, work_order_id, user)
+    if all(c.id != comment_id for c in state.comments):
+        raise NotFound(f"No comment with id {comment_id}.")
