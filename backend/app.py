@@ -21,6 +21,7 @@ from backend.blobs import routes as blob_routes
 from backend.db import connect
 from backend.deps import Db, provide_db
 from backend.errors import EXCEPTION_HANDLERS
+from backend.inspections import routes as inspection_routes
 from backend.photos import routes as photo_routes
 from backend.push import routes as push_routes
 from backend.push.worker import start_push_worker, stop_push_worker
@@ -30,6 +31,7 @@ from backend.sites import routes as site_routes
 from backend.sync_api import routes as sync_routes
 from backend.users import routes as user_routes
 from backend.work_orders import routes as work_order_routes
+from backend.work_orders.sla_clock import start_sla_worker, stop_sla_worker
 
 
 @get("/api/health", exclude_from_auth=True)
@@ -90,13 +92,14 @@ def create_app(settings: Settings) -> Litestar:
             *user_routes.ROUTES,
             *site_routes.ROUTES,
             *audit_routes.ROUTES,
+            *blob_routes.ROUTES,
+            *photo_routes.ROUTES,
+            *signature_routes.ROUTES,
             *sync_routes.ROUTES,
             *work_order_routes.ROUTES,
             *push_routes.ROUTES,
             *asset_routes.ROUTES,
-            *blob_routes.ROUTES,
-            *photo_routes.ROUTES,
-            *signature_routes.ROUTES,
+            *inspection_routes.ROUTES,
             pwa,
         ],
         state=state,
@@ -110,6 +113,6 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_body_bytes,
-        on_startup=[start_push_worker, blob_routes.open_media_store],
-        on_shutdown=[stop_push_worker, database.dispose],
+        on_startup=[start_push_worker, blob_routes.open_media_store, start_sla_worker],
+        on_shutdown=[stop_push_worker, stop_sla_worker, database.dispose],
     )

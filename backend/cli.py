@@ -73,6 +73,21 @@ def cmd_verify(settings: Settings, args) -> None:
         sys.exit(1)
 
 
+def day(text: str):
+    from datetime import date
+
+    return date.fromisoformat(text)  # argparse turns its ValueError into a usage error
+
+
+def cmd_plan_rounds(settings: Settings, args) -> None:
+    from backend.db import utcnow
+    from backend.inspections.plan_service import default_horizon, generate_rounds
+
+    until = args.until or default_horizon(utcnow())
+    report = asyncio.run(_with_session(settings, lambda s, _p: generate_rounds(s, until)))
+    print(f"{report.created} new inspection round(s) from {report.plans} plan(s), up to {report.until}.")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="weibao", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -93,6 +108,9 @@ def parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="re-check signed records, photo files and the chain")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.set_defaults(run=cmd_verify)
+    rounds = sub.add_parser("plan-rounds", help="create due inspection rounds (idempotent)")
+    rounds.add_argument("--until", type=day, help="YYYY-MM-DD; default: a week from today")
+    rounds.set_defaults(run=cmd_plan_rounds)
     return p
 
 

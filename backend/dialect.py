@@ -7,6 +7,9 @@ SQLite facts this relies on (see shared/STACK-NOTES.md):
   with BEGIN IMMEDIATE. Sessions from `Database.writer` carry the option that selects it.
 """
 
+import functools
+import operator
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -87,7 +90,35 @@ class SqliteStatements:
 
     def many(self, sql: str, rows: list[dict]) -> None:
         if rows:
-            self.connection.executemany(sql, rows)
+            numbered, values_of = _numbered(sql)
+            self.connection.executemany(numbered, map(values_of, rows))
+
+
+_NAMED = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|:([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@functools.lru_cache(maxsize=256)
+def _numbered(sql: str) -> tuple[str, Callable[[dict], tuple]]:
+    """`:name` → `?N` and a function giving a row's values in that order.
+
+    sqlite3 binds a dict row by building a string and looking it up for every parameter of
+    every row; a tuple binds by position, which halves the binding cost of a push batch. Names
+    inside quotes are left alone; a repeated name reuses its number.
+    """
+    names: list[str] = []
+
+    def number(match: re.Match) -> str:
+        name = match.group(1)
+        if name is None:
+            return match.group(0)
+        if name not in names:
+            names.append(name)
+        return f"?{names.index(name) + 1}"
+
+    numbered = _NAMED.sub(number, sql)
+    if len(names) == 1:
+        return numbered, lambda row, key=names[0]: (row[key],)
+    return numbered, operator.itemgetter(*names) if names else (lambda _row: ())
 
 
 class PortableStatements:

@@ -35,6 +35,9 @@ class Settings:
     # WEIBAO_PUSH_WORKER=0), so the many apps the test suite builds stay quiet.
     push_worker: bool = False
     push_poll_seconds: float = 1.0
+    # The SLA clock (backend/work_orders/sla_clock.py), same pattern as the push worker.
+    sla_worker: bool = False
+    sla_poll_seconds: float = 60.0
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -69,4 +72,5 @@ class Settings:
             push_contact=env.get("WEIBAO_PUSH_CONTACT", "mailto:ops@weibao.example"),
             push_allow_loopback_endpoints=env.get("WEIBAO_PUSH_ALLOW_LOOPBACK", "") == "1",
             push_worker=env.get("WEIBAO_PUSH_WORKER", "1") != "0",
+            sla_worker=env.get("WEIBAO_SLA_WORKER", "1") != "0",
         )

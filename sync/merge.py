@@ -19,6 +19,7 @@ from sync.protocol import Mutation, Op
 from sync.rules import apply_add_event, apply_move, apply_remove_event, apply_set
 
 _SETTABLE = ("scalar", "important")
+_ATOMS = (str, int, float, bool, type(None))
 
 
 def apply_mutation(state: dict[str, Any] | None, mutation: Mutation,
@@ -87,11 +88,15 @@ def _create(record_id: str, attempt: Attempt) -> Decision:
 
 def new_record(record_id: str, declaration: Declaration) -> dict[str, Any]:
     """A record holding only declared defaults; defaults carry no clock, so any write wins."""
-    fields = {n: copy.deepcopy(s.default) for n, s in declaration.fields.items()
-              if s.kind != "events"}
+    fields = {n: _fresh(s.default) for n, s in declaration.fields.items() if s.kind != "events"}
     events = {n: {} for n, s in declaration.fields.items() if s.kind == "events"}
     return {"id": record_id, "version": 0, "deleted": False, "fields": fields, "clocks": {},
             "events": events}
+
+
+def _fresh(default: Any) -> Any:
+    # Immutable defaults need no copy; deepcopy of each one was a visible share of a push batch.
+    return default if type(default) in _ATOMS else copy.deepcopy(default)
 
 
 def invalid_reason(op: Op, declaration: Declaration) -> str | None:

@@ -6,6 +6,7 @@ merge engine stays generic and new entities only add Structs here and a declarat
 """
 
 import hashlib
+from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
@@ -115,6 +116,8 @@ class SetWorkOrderFields(Mutation, tag="work_order.set_fields", kw_only=True):
 class TransitionWorkOrder(Mutation, tag="work_order.transition", kw_only=True):
     entity = "work_order"
     to: Key
+    # Why: required to cancel or reopen, and when a failed verification sends the work back.
+    reason: Text = ""
 
     def op(self) -> Op:
         return Op(kind="move", field="status", to=self.to)
@@ -153,6 +156,82 @@ class DeleteWorkOrder(Mutation, tag="work_order.delete", kw_only=True):
         return Op(kind="delete")
 
 
+CauseCategory = Literal[
+    "external_power", "external_fibre", "external_cable", "external_grounding",
+    "external_environment", "misoperation", "ageing_damage", "software",
+]
+AwareTime = Annotated[datetime, Meta(tz=True)]
+
+
+class PartData(Wire):
+    item: Annotated[str, Meta(min_length=1, max_length=100)]
+    quantity: Annotated[int, Meta(ge=1, le=10_000)] = 1
+
+
+class DiagnosisData(Wire):
+    cause: CauseCategory
+    findings: Text
+    actions: Text
+    parts_used: list[PartData] | None = None
+
+
+class VerificationData(Wire):
+    self_check_in_range: bool
+    functional_test_passed: bool
+    stable_from: AwareTime | None = None
+    stable_until: AwareTime | None = None
+
+
+class FollowUpData(Wire):
+    satisfaction: Annotated[int, Meta(ge=1, le=5)]
+    comment: Text = ""
+    same_fault: bool = True  # unsatisfied about the same fault reopens; otherwise a new ticket
+
+
+def _plain(value: Any) -> Any:
+    return msgspec.to_builtins(value)
+
+
+class DiagnoseWorkOrder(Mutation, tag="work_order.diagnose", kw_only=True):
+    entity = "work_order"
+    diagnosis: DiagnosisData
+
+    def op(self) -> Op:
+        return Op(kind="set", values={"diagnosis": _plain(self.diagnosis)})
+
+
+class RecordWorkOrderParts(Mutation, tag="work_order.record_parts", kw_only=True):
+    entity = "work_order"
+    parts: Annotated[list[PartData], Meta(max_length=200)]
+
+    def op(self) -> Op:
+        return Op(kind="set", values={"parts_used": _plain(self.parts)})
+
+
+class VerifyWorkOrder(Mutation, tag="work_order.verify", kw_only=True):
+    entity = "work_order"
+    verification: VerificationData
+
+    def op(self) -> Op:
+        return Op(kind="set", values={"verification": _plain(self.verification)})
+
+
+class SetWorkOrderSeverity(Mutation, tag="work_order.set_severity", kw_only=True):
+    entity = "work_order"
+    severity: Annotated[int, Meta(ge=1, le=4)]
+
+    def op(self) -> Op:
+        return Op(kind="set", values={"severity": self.severity})
+
+
+class RecordWorkOrderFollowUp(Mutation, tag="work_order.record_follow_up", kw_only=True):
+    entity = "work_order"
+    follow_up: FollowUpData
+
+    def op(self) -> Op:
+        return Op(kind="set", values={"follow_up": _plain(self.follow_up)})
+
+
 ClientMutation = (
     SetAssetFields
     | CreateWorkOrder
@@ -162,6 +241,11 @@ ClientMutation = (
     | AddWorkOrderComment
     | RemoveWorkOrderComment
     | DeleteWorkOrder
+    | DiagnoseWorkOrder
+    | RecordWorkOrderParts
+    | VerifyWorkOrder
+    | SetWorkOrderSeverity
+    | RecordWorkOrderFollowUp
 )
 
 

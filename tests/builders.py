@@ -12,6 +12,7 @@ from backend.sites.models import Client, Contract, Site, SiteAssignment
 from backend.users.models import Role, User
 from tests.assets.asset_world import add_assets
 from tests.evidence.evidence_world import add_evidence
+from tests.inspections.inspection_world import add_inspections
 from tests.push.push_world import extend_world as add_push_subscriptions
 from tests.sync_api.sync_world import add_sync_records
 
@@ -48,9 +49,10 @@ class World:
 # matrix then probes their routes with side b's ids.
 WORLD_EXTENSIONS: list = []
 WORLD_EXTENSIONS.append(add_assets)
-WORLD_EXTENSIONS.append(add_evidence)
 WORLD_EXTENSIONS.append(add_push_subscriptions)
 WORLD_EXTENSIONS.append(add_sync_records)
+WORLD_EXTENSIONS.append(add_evidence)
+WORLD_EXTENSIONS.append(add_inspections)
 
 
 async def add_side(session, tag: str) -> Side:

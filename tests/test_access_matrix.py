@@ -25,12 +25,18 @@ FOREIGN_IDS: dict[str, Callable[[World], str]] = {
     "user_id": lambda w: w.user_ids["technician_b"],
     "asset_id": lambda w: w.extra["b"]["asset_id"],
     "code": lambda w: w.extra["b"]["tag_code"],
-    "sha256": lambda w: w.extra["b"]["blob_sha256"],
-    "photo_id": lambda w: w.extra["b"]["photo_id"],
     "subscription_id": lambda w: w.extra["b"]["subscription_id"],
     "work_order_id": lambda w: w.extra["b"]["work_order_id"],
     "comment_id": lambda w: w.extra["b"]["comment_id"],
     "conflict_id": lambda w: w.extra["b"]["conflict_id"],
+    "sha256": lambda w: w.extra["b"]["blob_sha256"],
+    "photo_id": lambda w: w.extra["b"]["photo_id"],
+    "plan_id": lambda w: w.extra["b"]["plan_id"],
+    "round_id": lambda w: w.extra["b"]["round_id"],
+    "inspection_id": lambda w: w.extra["b"]["inspection_id"],
+    # Checklist templates are global reference data (like system types), readable by every
+    # role; no template belongs to side b, so the probe is a side-b id of another kind (404).
+    "template_id": lambda w: w.extra["b"]["plan_id"],
 }
 
 WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
@@ -54,6 +60,18 @@ WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     },
     ("POST", "/api/work-orders/{work_order_id:str}/comments"): lambda w: {"body": "not yours"},
     ("DELETE", "/api/work-orders/{work_order_id:str}/comments/{comment_id:str}"): lambda w: None,
+    ("POST", "/api/work-orders/{work_order_id:str}/diagnosis"): lambda w: {
+        "cause": "software", "findings": "not yours", "actions": "none"
+    },
+    ("POST", "/api/work-orders/{work_order_id:str}/parts"): lambda w: {"parts": [{"item": "PSU"}]},
+    ("POST", "/api/work-orders/{work_order_id:str}/verification"): lambda w: {
+        "self_check_in_range": True, "functional_test_passed": True
+    },
+    ("POST", "/api/work-orders/{work_order_id:str}/severity"): lambda w: {"severity": 1},
+    ("POST", "/api/work-orders/{work_order_id:str}/follow-up"): lambda w: {"satisfaction": 1},
+    ("POST", "/api/work-orders/{work_order_id:str}/dispatch"): lambda w: {
+        "technician_id": w.user_ids["technician_b"]
+    },
     # Side b's device endpoint with keys that are not its own: a takeover attempt.
     ("POST", "/api/push/subscriptions"): lambda w: {
         "endpoint": w.extra["b"]["push_endpoint"],
@@ -108,6 +126,19 @@ WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("POST", "/api/assets/import"): lambda w: "设备名称,站点,系统,序列号\n摄像机,Site b,监控,SN-X",
     ("POST", "/api/labels"): lambda w: {"site_id": w.b.site_id, "asset_ids": [w.extra["b"]["asset_id"]]},
     ("POST", "/api/system-types"): lambda w: {"key": "intruder", "name_zh": "入侵", "name_en": "Intruder"},
+    ("POST", "/api/checklist-templates"): lambda w: {
+        "key": "fixed_camera", "version": 2, "device_type": "fixed_camera",
+        "name": {"zh": "枪机", "en": "Camera"},
+        "items": [{"kind": "pass_fail_na", "key": "ok", "label": {"zh": "正常", "en": "OK"}}],
+    },
+    ("POST", "/api/inspection-plans"): lambda w: {
+        "site_id": w.b.site_id, "name": "Not yours", "frequency": "monthly", "starts_on": "2026-01-01",
+    },
+    ("PATCH", "/api/inspection-plans/{plan_id:str}"): lambda w: {"name": "Renamed"},
+    ("DELETE", "/api/inspection-plans/{plan_id:str}"): lambda w: None,
+    ("POST", "/api/inspections"): lambda w: {"asset_id": w.extra["b"]["asset_id"]},
+    ("PATCH", "/api/inspections/{inspection_id:str}"): lambda w: {"problems": "not yours"},
+    ("POST", "/api/inspections/{inspection_id:str}/submit"): lambda w: {},
 }
 
 SELF_ONLY = {
@@ -118,6 +149,7 @@ SELF_ONLY = {
     ("POST", "/api/auth/password"),
     ("GET", "/api/auth/me"),
     ("PUT", "/api/push/preferences"),
+    ("POST", "/api/me/position"),
 }
 
 ROLES = ["dispatcher_a", "technician_a", "client_rep_a"]

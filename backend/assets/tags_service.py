@@ -12,6 +12,7 @@ from backend.assets.service import active_code, record_event, to_out, unused_cod
 from backend.auth.schemas import CurrentUser
 from backend.db import utcnow
 from backend.errors import Conflict, Invalid, NotFound
+from backend.inspections.service import last_inspection
 from backend.sites.scope import get_scoped, scoped
 
 
@@ -32,9 +33,10 @@ class InvalidTagCode(Invalid):
 async def work_context(db: AsyncSession, asset_id: str) -> tuple[list[dict[str, Any]], dict | None]:
     """SEAM for the work-order and inspection domains: (open work orders, last inspection).
 
-    Empty until those domains exist; they replace this body with their own scoped queries.
+    The caller has checked the asset's scope. Open work orders stay empty until that domain
+    fills them in here.
     """
-    return [], None
+    return [], await last_inspection(db, asset_id)
 
 
 async def visible_codes(db: AsyncSession, codes: list[str], user: CurrentUser) -> list[str]:

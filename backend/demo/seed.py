@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.assets.demo import load_demo_assets
 from backend.auth.passwords import PasswordVerifier
+from backend.inspections.demo import load_demo_inspections
 from backend.sites.models import Client, Contract, Site, SiteAssignment
 from backend.users.models import Role, User
+from backend.work_orders.demo import load_demo_work_orders
 
 DEMO_PASSWORD = "weibao-demo"
 
@@ -125,6 +127,8 @@ async def load_demo(db: AsyncSession, passwords: PasswordVerifier) -> None:
         db.add_all(SiteAssignment(site_id=sites[k].id, user_id=user.id) for k in site_keys)
     await db.flush()
     await load_demo_assets(db, list(sites.values()))
+    await load_demo_inspections(db, list(sites.values()))
+    await load_demo_work_orders(db, list(sites.values()))
 
 
 def logins_text() -> str:

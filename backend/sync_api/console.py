@@ -13,6 +13,7 @@ import msgspec
 
 from backend.errors import Conflict, Invalid, NotFound
 from backend.sync_api.engine import Batch, Caller
+from backend.work_orders import guard
 from sync.clock import Hlc, parse, receive, tick
 from sync.decision import Decision
 from sync.protocol import Base, Mutation
@@ -59,15 +60,23 @@ def console_mutation(mutation: Mutation, state: dict[str, Any] | None, now_ms: i
     )
 
 
-def apply_console(statements, mutation: Mutation, caller: Caller, now_ms: int) -> dict[str, Any]:
-    """Decide and store one console mutation; the record after it, or a DomainError."""
+def apply_console(
+    statements, mutation: Mutation, caller: Caller, now_ms: int, moves: list | None = None
+) -> dict[str, Any]:
+    """Decide and store one console mutation; the record after it, or a DomainError.
+    An applied work-order status move or assignment is appended to `moves` (lifecycle)."""
     batch = Batch(statements, caller, now_ms)
     batch.load([mutation])
     key = (mutation.entity, mutation.record_id)
-    mutation = console_mutation(mutation, batch.states.get(key), now_ms)
+    before = batch.states.get(key)
+    mutation = console_mutation(mutation, before, now_ms)
+    guard.ensure_requirements(statements, before, mutation)
     decision = batch.decide(mutation)
     refuse(decision)
     batch.write()
+    move = guard.move_of(before, batch.states[key], mutation, caller.user_id)
+    if move is not None and moves is not None:
+        moves.append(move)
     return batch.states[key]
 
 

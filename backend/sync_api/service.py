@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit.recorder import SYSTEM
 from backend.audit.recorder import record as audit
 from backend.auth.schemas import CurrentUser
 from backend.dialect import run_statements
@@ -15,6 +16,7 @@ from backend.settings import Settings
 from backend.sync_api import conflicts, engine, pull
 from backend.sync_api.console import apply_console
 from backend.users.models import Role
+from backend.work_orders import guard, lifecycle
 from sync.protocol import Mutation, PushRequest, PushResponse
 
 DAY_MS = 86_400_000
@@ -30,20 +32,24 @@ def _caller(statements, user: CurrentUser) -> engine.Caller:
 
 async def push(db: AsyncSession, request: PushRequest, user: CurrentUser) -> PushResponse:
     at = now_ms()
-    results = await run_statements(
-        db, lambda s: engine.push(s, list(request.mutations), _caller(s, user), at)
-    )
-    counts: dict[str, int] = {}
-    for result in results:
-        counts[result.status] = counts.get(result.status, 0) + 1
-    audit(db, "sync.push", "sync_clients", request.client_id, counts)
+    actor = db.info.get("actor", SYSTEM)
+
+    def work(statements) -> tuple:
+        results, moves = guard.push(statements, list(request.mutations), _caller(statements, user), at)
+        engine.audit_push(statements, actor, request.client_id, results)  # with the batch, not the ORM
+        return results, moves
+
+    results, moves = await run_statements(db, work)
+    await lifecycle.after_push(db, request.mutations, results, moves, at)
     return PushResponse(results=results)
 
 
 async def apply(db: AsyncSession, mutation: Mutation, user: CurrentUser) -> dict[str, Any]:
     """One console (REST) write through the sync engine; the record state after it."""
     at = now_ms()
-    state = await run_statements(db, lambda s: apply_console(s, mutation, _caller(s, user), at))
+    moves: list = []
+    state = await run_statements(db, lambda s: apply_console(s, mutation, _caller(s, user), at, moves))
+    await lifecycle.record_moves(db, moves, lifecycle.from_ms(at))
     audit(
         db, "update", mutation.entity + "s", mutation.record_id, {"mutation": msgspec.to_builtins(mutation)}
     )

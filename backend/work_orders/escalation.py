@@ -124,9 +124,7 @@ def _warning_events(ticket: TicketSnapshot, now: datetime) -> list[Event]:
         due_at = ticket.reported_at + (clock.deadline - ticket.reported_at) * WARNING_FRACTION
         key = f"{ticket.id}:warning:{clock.window}"
         if clock.met_at is None and due_at <= now < clock.deadline and key not in ticket.emitted:
-            events.append(
-                SlaWarning(key, ticket.id, clock.window, due_at, clock.deadline, ticket.handler_id)
-            )
+            events.append(SlaWarning(key, ticket.id, clock.window, due_at, clock.deadline, ticket.handler_id))
     return events
 
 
@@ -135,9 +133,7 @@ def _escalation_events(ticket: TicketSnapshot, now: datetime) -> list[Event]:
     for tier, (due_at, window) in enumerate(escalation_steps(ticket), start=1):
         key = f"{ticket.id}:escalation:{tier}"
         if due_at <= now and key not in ticket.emitted:
-            events.append(
-                SlaEscalation(key, ticket.id, tier, window, due_at, TIER_RECIPIENTS[tier])
-            )
+            events.append(SlaEscalation(key, ticket.id, tier, window, due_at, TIER_RECIPIENTS[tier]))
     return events
 
 
@@ -178,8 +174,7 @@ def _window_state(clock: _Clock, now: datetime) -> WindowState:
 def sla_flags(ticket: TicketSnapshot, now: datetime) -> SlaBoardFlags:
     require_aware(now, "now")
     windows = [
-        WindowStatus(c.window, c.deadline, _window_state(c, now), c.deadline - now)
-        for c in _clocks(ticket)
+        WindowStatus(c.window, c.deadline, _window_state(c, now), c.deadline - now) for c in _clocks(ticket)
     ]
     return SlaBoardFlags(
         windows=windows,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db import Base, utcnow
+from backend.db import Base, new_id, utcnow
 
 
 class WorkOrder(Base):
@@ -38,6 +38,28 @@ class WorkOrder(Base):
     merge_meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Merge fields of issue 5 (JSON where structured; see transitions.Diagnosis/Verification).
+    severity: Mapped[int | None]
+    diagnosis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    parts_used: Mapped[list[Any] | None] = mapped_column(JSON)
+    verification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    follow_up: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Domain state kept by lifecycle.py (not merge fields).
+    source: Mapped[str] = mapped_column(String(20), default="hotline", server_default="hotline")
+    symptom: Mapped[str] = mapped_column(Text, default="", server_default="")
+    proposed_severity: Mapped[int | None]
+    reported_at: Mapped[datetime | None]
+    respond_by: Mapped[datetime | None]
+    on_site_by: Mapped[datetime | None]
+    repaired_by: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]  # trusted times (device_time.py)
+    arrived_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    remote: Mapped[bool] = mapped_column(default=False, server_default="0")
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    escalation_tier: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    follow_up_due_by: Mapped[datetime | None]
 
     @classmethod
     def in_scope(cls, site_ids):
@@ -55,3 +77,60 @@ class WorkOrderComment(Base):
     hlc: Mapped[str | None] = mapped_column(String(100))
     removed: Mapped[bool] = mapped_column(default=False)
     removed_hlc: Mapped[str | None] = mapped_column(String(100))
+
+
+# --- Fault work order (issue 5): the columns and tables below belong to revision 0007. ---
+# They extend the minimal record above; the merge fields severity / diagnosis / verification /
+# follow_up are columns the sync store reads and writes (store.py), the rest is domain state
+# the lifecycle service keeps beside the merge state (never sent by phones).
+
+
+class WorkOrderTransition(Base):
+    """One applied status move (or reassignment). ``device_at`` is what the phone's clock said
+    (the mutation's HLC wall), ``received_at`` when the server got it, ``trusted_at`` the time
+    SLA compliance uses (device_time.trusted_event_time)."""
+
+    __tablename__ = "work_order_transitions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    work_order_id: Mapped[str] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    by_user_id: Mapped[str | None] = mapped_column(String(64))
+    mutation_id: Mapped[str | None] = mapped_column(String(64))
+    assignee_id: Mapped[str | None] = mapped_column(String(64))
+    previous_assignee_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    device_at: Mapped[datetime | None] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column()
+    trusted_at: Mapped[datetime] = mapped_column()
+    clamped: Mapped[bool] = mapped_column(default=False)
+
+
+class WorkOrderSlaEvent(Base):
+    """A warning or escalation the SLA clock emitted; the unique key makes emission idempotent."""
+
+    __tablename__ = "work_order_sla_events"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    work_order_id: Mapped[str] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # sla_warning | sla_escalation
+    window: Mapped[str] = mapped_column(String(10))
+    tier: Mapped[int | None]
+    due_at: Mapped[datetime] = mapped_column()
+    emitted_at: Mapped[datetime] = mapped_column()
+    notified: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TechnicianStatus(Base):
+    """Availability and whereabouts for dispatch suggestions (one row per technician)."""
+
+    __tablename__ = "technician_status"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    on_shift: Mapped[bool] = mapped_column(default=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    position_at: Mapped[datetime | None] = mapped_column()
+    home_latitude: Mapped[float | None]
+    home_longitude: Mapped[float | None]

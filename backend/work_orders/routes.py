@@ -1,23 +1,33 @@
-"""Dispatcher-console REST for the minimal work order; every write goes through the sync engine."""
+"""Dispatcher-console REST for work orders; every write goes through the sync engine."""
+
+from typing import Annotated
 
 from litestar import Request, delete, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from backend.auth.middleware import allow
 from backend.deps import Db
 from backend.users.models import Role
-from backend.work_orders import service
+from backend.work_orders import board, dispatch, service
+from backend.work_orders.board import BoardFilters, BoardTicket
+from backend.work_orders.dispatch import SuggestionsOut
 from backend.work_orders.schemas import (
     AssignIn,
     CommentIn,
+    DispatchIn,
+    PartsIn,
+    PositionIn,
+    SeverityIn,
     TransitionIn,
     WorkOrderCreate,
     WorkOrderOut,
     WorkOrderPatch,
 )
+from sync.protocol import DiagnosisData, FollowUpData, VerificationData
 
 staff = [allow(Role.admin, Role.dispatcher)]
 working = [allow(Role.admin, Role.dispatcher, Role.technician)]
+technicians = [allow(Role.technician)]
 ONE = "/api/work-orders/{work_order_id:str}"
 
 
@@ -76,7 +86,87 @@ async def delete_work_order(request: Request, db: Db, work_order_id: FromPath[st
     await service.delete_work_order(db, work_order_id, request.user)
 
 
+@post(ONE + "/diagnosis", guards=working, status_code=200)
+async def diagnose(
+    request: Request, db: Db, work_order_id: FromPath[str], data: JSONBody[DiagnosisData]
+) -> WorkOrderOut:
+    return await service.diagnose(db, work_order_id, data, request.user)
+
+
+@post(ONE + "/parts", guards=working, status_code=200)
+async def record_parts(
+    request: Request, db: Db, work_order_id: FromPath[str], data: JSONBody[PartsIn]
+) -> WorkOrderOut:
+    return await service.record_parts(db, work_order_id, data, request.user)
+
+
+@post(ONE + "/verification", guards=working, status_code=200)
+async def verify(
+    request: Request, db: Db, work_order_id: FromPath[str], data: JSONBody[VerificationData]
+) -> WorkOrderOut:
+    return await service.verify(db, work_order_id, data, request.user)
+
+
+@post(ONE + "/severity", guards=staff, status_code=200)
+async def set_severity(
+    request: Request, db: Db, work_order_id: FromPath[str], data: JSONBody[SeverityIn]
+) -> WorkOrderOut:
+    return await service.set_severity(db, work_order_id, data, request.user)
+
+
+@post(ONE + "/follow-up", guards=staff, status_code=200)
+async def record_follow_up(
+    request: Request, db: Db, work_order_id: FromPath[str], data: JSONBody[FollowUpData]
+) -> WorkOrderOut:
+    return await service.record_follow_up(db, work_order_id, data, request.user)
+
+
+@post(ONE + "/dispatch", guards=staff, status_code=200)
+async def dispatch_work_order(
+    request: Request, db: Db, work_order_id: FromPath[str], data: JSONBody[DispatchIn]
+) -> WorkOrderOut:
+    return await service.dispatch(db, work_order_id, data, request.user)
+
+
+@get(ONE + "/suggestions", guards=staff)
+async def suggest_technicians(request: Request, db: Db, work_order_id: FromPath[str]) -> SuggestionsOut:
+    return await dispatch.suggestions(db, work_order_id, request.user)
+
+
+@post("/api/me/position", guards=technicians, status_code=200)
+async def report_position(request: Request, db: Db, data: JSONBody[PositionIn]) -> dict[str, object]:
+    return await dispatch.report_position(db, data, request.user)
+
+
+@get("/api/board", guards=staff)
+async def dispatcher_board(
+    request: Request,
+    db: Db,
+    site_id: Annotated[str | None, QueryParameter()] = None,
+    severity: Annotated[int | None, QueryParameter()] = None,
+    status: Annotated[str | None, QueryParameter(name="state")] = None,
+    technician_id: Annotated[str | None, QueryParameter()] = None,
+) -> list[BoardTicket]:
+    filters = BoardFilters(site_id=site_id, severity=severity, state=status, technician_id=technician_id)
+    return await board.board(db, request.user, filters)
+
+
+@get("/api/my/work-orders", guards=technicians)
+async def my_work_orders(request: Request, db: Db) -> list[BoardTicket]:
+    return await board.my_work_orders(db, request.user)
+
+
 ROUTES = [
+    diagnose,
+    record_parts,
+    verify,
+    set_severity,
+    record_follow_up,
+    dispatch_work_order,
+    suggest_technicians,
+    report_position,
+    dispatcher_board,
+    my_work_orders,
     list_work_orders,
     get_work_order,
     create_work_order,

@@ -1,7 +1,9 @@
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
+
+from sync.protocol import PartData
 
 Key = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
 Title = Annotated[str, Meta(min_length=1, max_length=200)]
@@ -14,6 +16,11 @@ class WorkOrderCreate(msgspec.Struct, forbid_unknown_fields=True):
     notes: Notes = ""
     asset_id: Key | None = None
     id: Key | None = None  # a client may choose the id, as phones do offline
+    source: Literal["hotline", "client", "monitoring", "inspection"] = "hotline"
+    symptom: Notes = ""
+    fault_scope: Literal["system_down", "function_lost", "degradation", "latent_risk"] = "function_lost"
+    # Omitted: the proposal from asset criticality and fault scope stands.
+    severity: Annotated[int, Meta(ge=1, le=4)] | None = None
 
 
 class WorkOrderPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -26,6 +33,7 @@ class TransitionIn(msgspec.Struct, forbid_unknown_fields=True):
 
     to: Key
     from_status: Key | None = None
+    reason: Notes = ""
 
 
 class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -56,3 +64,26 @@ class WorkOrderOut(msgspec.Struct):
     signed: bool
     comments: list[CommentOut]
     clocks: dict[str, Any]
+    severity: int | None = None
+    diagnosis: dict[str, Any] | None = None
+    parts_used: list[Any] | None = None
+    verification: dict[str, Any] | None = None
+    follow_up: dict[str, Any] | None = None
+
+
+class SeverityIn(msgspec.Struct, forbid_unknown_fields=True):
+    severity: Annotated[int, Meta(ge=1, le=4)]
+
+
+class PartsIn(msgspec.Struct, forbid_unknown_fields=True):
+    parts: Annotated[list[PartData], Meta(max_length=200)]
+
+
+class DispatchIn(msgspec.Struct, forbid_unknown_fields=True):
+    technician_id: Key
+
+
+class PositionIn(msgspec.Struct, forbid_unknown_fields=True):
+    latitude: Annotated[float, Meta(ge=-90, le=90)]
+    longitude: Annotated[float, Meta(ge=-180, le=180)]
+    on_shift: bool | None = None

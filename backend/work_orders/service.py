@@ -4,27 +4,32 @@ and hands it to the sync engine, so REST and sync share one set of rules and one
 from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.schemas import CurrentUser
-from backend.db import new_id
+from backend.db import new_id, utcnow
 from backend.dialect import run_statements
 from backend.errors import NotFound
 from backend.sites.scope import get_scoped, scoped
 from backend.sync_api import service as sync
-from backend.work_orders import store
+from backend.work_orders import lifecycle, store
+from backend.work_orders.dispatch import ensure_site_technician
+from backend.work_orders.follow_up import follow_up_action
 from backend.work_orders.models import WorkOrder
 from backend.work_orders.schemas import (
     AssignIn,
     CommentIn,
     CommentOut,
+    DispatchIn,
+    PartsIn,
+    SeverityIn,
     TransitionIn,
     WorkOrderCreate,
     WorkOrderOut,
     WorkOrderPatch,
 )
-from sync.protocol import Base, mutation_from_builtins
+from sync.protocol import Base, DiagnosisData, FollowUpData, VerificationData, mutation_from_builtins
 from sync.rules import visible_events
 
 
@@ -43,6 +48,11 @@ def work_order_out(state: dict[str, Any]) -> WorkOrderOut:
         signed=store.DECLARATION.is_signed(fields),
         comments=msgspec.convert(visible_events(state, "comments"), list[CommentOut]),
         clocks=state["clocks"],
+        severity=fields.get("severity"),
+        diagnosis=fields.get("diagnosis"),
+        parts_used=fields.get("parts_used"),
+        verification=fields.get("verification"),
+        follow_up=fields.get("follow_up"),
     )
 
 
@@ -73,16 +83,24 @@ async def get_work_order(db: AsyncSession, work_order_id: str, user: CurrentUser
 
 
 async def create_work_order(db: AsyncSession, data: WorkOrderCreate, user: CurrentUser) -> WorkOrderOut:
-    return await _apply(
+    record_id = data.id or new_id()
+    out = await _apply(
         db,
         user,
         "work_order.create",
-        data.id or new_id(),
+        record_id,
         title=data.title,
         notes=data.notes,
         site_id=data.site_id,
         asset_id=data.asset_id,
     )
+    await db.execute(
+        update(WorkOrder).where(WorkOrder.id == record_id).values(source=data.source, symptom=data.symptom)
+    )
+    await lifecycle.settle(db, record_id, utcnow(), data.fault_scope)
+    if data.severity is not None:
+        return await set_severity(db, record_id, SeverityIn(data.severity), user)
+    return out
 
 
 async def set_work_order_fields(
@@ -96,7 +114,76 @@ async def transition_work_order(
     db: AsyncSession, work_order_id: str, data: TransitionIn, user: CurrentUser
 ) -> WorkOrderOut:
     base = msgspec.to_builtins(Base(status=data.from_status))
-    return await _apply(db, user, "work_order.transition", work_order_id, to=data.to, base=base)
+    return await _apply(
+        db, user, "work_order.transition", work_order_id, to=data.to, base=base, reason=data.reason
+    )
+
+
+async def diagnose(
+    db: AsyncSession, work_order_id: str, data: DiagnosisData, user: CurrentUser
+) -> WorkOrderOut:
+    diagnosis = msgspec.to_builtins(data)
+    return await _apply(db, user, "work_order.diagnose", work_order_id, diagnosis=diagnosis)
+
+
+async def record_parts(
+    db: AsyncSession, work_order_id: str, data: PartsIn, user: CurrentUser
+) -> WorkOrderOut:
+    parts = msgspec.to_builtins(data.parts)
+    return await _apply(db, user, "work_order.record_parts", work_order_id, parts=parts)
+
+
+async def verify(
+    db: AsyncSession, work_order_id: str, data: VerificationData, user: CurrentUser
+) -> WorkOrderOut:
+    verification = msgspec.to_builtins(data)
+    return await _apply(db, user, "work_order.verify", work_order_id, verification=verification)
+
+
+async def set_severity(
+    db: AsyncSession, work_order_id: str, data: SeverityIn, user: CurrentUser
+) -> WorkOrderOut:
+    """The dispatcher's change of the proposed level; audited like every console write, and
+    the stored deadlines follow it."""
+    out = await _apply(db, user, "work_order.set_severity", work_order_id, severity=data.severity)
+    await lifecycle.settle(db, work_order_id, utcnow())
+    return out
+
+
+async def record_follow_up(
+    db: AsyncSession, work_order_id: str, data: FollowUpData, user: CurrentUser
+) -> WorkOrderOut:
+    """Satisfaction ≤ 2 reopens the ticket (same fault) or opens a new one (follow_up.py)."""
+    out = await _apply(
+        db, user, "work_order.record_follow_up", work_order_id, follow_up=msgspec.to_builtins(data)
+    )
+    action = follow_up_action(data.satisfaction, data.same_fault)
+    reason = f"follow-up satisfaction {data.satisfaction}: {data.comment}".strip()
+    if action == "reopen":
+        return await transition_work_order(
+            db, work_order_id, TransitionIn(to="reopened", reason=reason), user
+        )
+    if action == "new_ticket":
+        await create_work_order(
+            db,
+            WorkOrderCreate(
+                site_id=out.site_id,
+                title=f"Follow-up of {out.title}"[:200],
+                notes=reason,
+                asset_id=out.asset_id,
+                source="client",
+            ),
+            user,
+        )
+    return out
+
+
+async def dispatch(db: AsyncSession, work_order_id: str, data: DispatchIn, user: CurrentUser) -> WorkOrderOut:
+    """Assign, then move to dispatched (a reassignment when it was dispatched before)."""
+    order = await get_scoped(db, WorkOrder, work_order_id, user)
+    await ensure_site_technician(db, order.site_id, data.technician_id)
+    await _apply(db, user, "work_order.assign", work_order_id, assignee=data.technician_id)
+    return await transition_work_order(db, work_order_id, TransitionIn(to="dispatched"), user)
 
 
 async def assign_work_order(

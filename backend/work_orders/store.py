@@ -10,10 +10,35 @@ from typing import Any
 import msgspec
 
 from backend.dialect import in_list
-from sync.entities import DECLARATIONS
+from backend.work_orders.transitions import Status, transition_table
+from sync.declaration import load_declaration
+from sync.entities import WORK_ORDER
 
 ENTITY = "work_order"
-DECLARATION = DECLARATIONS[ENTITY]
+# The server's declaration (issue 5): sync/entities.py's example with the real status table
+# and the fault-ticket merge fields. Structured values are last-writer-wins JSON scalars;
+# what a repair needs is checked by transitions.check_transition when the status moves.
+DECLARATION = load_declaration(
+    {
+        **WORK_ORDER,
+        "fields": {
+            **WORK_ORDER["fields"],
+            "status": {
+                "kind": "state",
+                "default": "reported",
+                "values": [str(s) for s in Status],
+                "transitions": transition_table(),
+            },
+            "severity": {"kind": "scalar", "default": None, "lock_on_sign": True},
+            "diagnosis": {"kind": "scalar", "default": None, "lock_on_sign": True},
+            "parts_used": {"kind": "scalar", "default": None, "lock_on_sign": True},
+            "verification": {"kind": "scalar", "default": None, "lock_on_sign": True},
+            # Recorded after closing, so never locked by the signature.
+            "follow_up": {"kind": "scalar", "default": None},
+        },
+    }
+)
+JSON_FIELDS = ("diagnosis", "parts_used", "verification", "follow_up")
 # How a conflict resolution sets each state / event field (PROTOCOL.md §2 mutation names).
 MOVES = {"status": ("work_order.transition", "to"), "assignee": ("work_order.assign", "assignee")}
 EVENTS = {"comments": ("work_order.add_comment", "work_order.remove_comment", "comment_id")}
@@ -21,7 +46,8 @@ SET_MUTATION = "work_order.set_fields"
 
 _ROW = (
     "SELECT id, site_id, asset_id, title, notes, status, assignee_id, version, "
-    "deleted_at IS NOT NULL, merge_meta FROM work_orders WHERE id IN {ids}"
+    "deleted_at IS NOT NULL, merge_meta, severity, diagnosis, parts_used, verification, follow_up "
+    "FROM work_orders WHERE id IN {ids}"
 )
 _COMMENTS = (
     "SELECT work_order_id, id, body, hlc, removed, removed_hlc "
@@ -30,10 +56,15 @@ _COMMENTS = (
 
 UPSERT = """
 INSERT INTO work_orders (id, site_id, asset_id, title, notes, status, assignee_id, version,
-    deleted_at, signed, signed_at, merge_meta, created_at, updated_at)
+    deleted_at, signed, signed_at, merge_meta, created_at, updated_at,
+    severity, diagnosis, parts_used, verification, follow_up)
 VALUES (:id, :site_id, :asset_id, :title, :notes, :status, :assignee_id, :version,
-    :deleted_at, :signed, :signed_at, :merge_meta, :now, :now)
+    :deleted_at, :signed, :signed_at, :merge_meta, :now, :now,
+    :severity, :diagnosis, :parts_used, :verification, :follow_up)
 ON CONFLICT (id) DO UPDATE SET title = excluded.title, notes = excluded.notes,
+    severity = excluded.severity, diagnosis = excluded.diagnosis,
+    parts_used = excluded.parts_used, verification = excluded.verification,
+    follow_up = excluded.follow_up,
     status = excluded.status, assignee_id = excluded.assignee_id, version = excluded.version,
     deleted_at = COALESCE(work_orders.deleted_at, excluded.deleted_at),
     signed = excluded.signed,
@@ -69,12 +100,23 @@ def _state(row: tuple) -> dict[str, Any]:
         "id": row[0],
         "version": row[7],
         "deleted": bool(row[8]),
-        "fields": {"title": row[3], "notes": row[4], "status": row[5], "assignee": row[6]},
+        "fields": {
+            "title": row[3],
+            "notes": row[4],
+            "status": row[5],
+            "assignee": row[6],
+            "severity": row[10],
+            **{name: _json(value) for name, value in zip(JSON_FIELDS, row[11:15], strict=True)},
+        },
         "clocks": meta.get("clocks", {}),
         "events": {"comments": {}},
         "site_id": row[1],
         "asset_id": row[2],
     }
+
+
+def _json(value: Any) -> Any:
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
 
 
 def _event(row: tuple) -> dict[str, Any]:
@@ -119,7 +161,13 @@ def _row(state: dict[str, Any], now: datetime) -> dict[str, Any]:
         "signed_at": now if signed else None,
         "merge_meta": msgspec.json.encode({"clocks": state["clocks"]}).decode(),
         "now": now,
+        "severity": fields.get("severity"),
+        **{name: _json_text(fields.get(name)) for name in JSON_FIELDS},
     }
+
+
+def _json_text(value: Any) -> str | None:
+    return None if value is None else msgspec.json.encode(value).decode()
 
 
 def _comment_row(work_order_id: str, event_id: str, event: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,9 @@ async def test_dispatchers_list_only_their_sites_open_conflicts(client, world):
 async def test_resolving_with_an_entered_value_applies_it_and_syncs_the_card(client, world):
     wo, card = world.extra["a"]["work_order_id"], world.extra["a"]["conflict_id"]
     await login(client, "dispatcher_a")
+    # Dispatching needs an assignee (issue 5, backend/work_orders/transitions.py).
+    tech = world.user_ids["technician_a"]
+    assert (await client.post(f"/api/work-orders/{wo}/assign", json={"assignee_id": tech})).status_code == 200
     response = await client.post(
         f"/api/conflicts/{card}/resolve", json={"choice": "value", "values": {"status": "dispatched"}}
     )

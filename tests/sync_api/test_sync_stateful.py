@@ -17,15 +17,20 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from backend.db import new_id
+from backend.work_orders import store
 from sync.clock import Hlc, clamp_text, tick
-from sync.entities import DECLARATIONS, WORK_ORDER_STATUSES, WORK_ORDER_TRANSITIONS
+from sync.entities import DECLARATIONS as EXAMPLE_DECLARATIONS
 from sync.merge import apply_mutation
 from sync.protocol import PushRequest, mutation_from_builtins
 from sync.replica import Replica
 from sync.rules import value_text
 from tests.sync_api.sync_model import SITE, Server, decoded, merge_part
 
+# The server's own work-order declaration (issue 5: the real status table and fields).
+DECLARATIONS = {**EXAMPLE_DECLARATIONS, "work_order": store.DECLARATION}
 DECLARATION = DECLARATIONS["work_order"]
+WORK_ORDER_STATUSES = DECLARATION.fields["status"].values
+WORK_ORDER_TRANSITIONS = DECLARATION.fields["status"].transitions
 RECORDS = ["wo-1", "wo-2"]
 PHONES = ["p0", "p1", "p2"]
 START_MS = 1_800_000_000_000
