@@ -24,6 +24,16 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 
+# Resolves with the service worker's state once it is activated (or whatever it is after 10 s).
+ACTIVATED = """
+navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
+  const worker = registration.active;
+  if (worker.state === 'activated') return resolve(worker.state);
+  worker.addEventListener('statechange', () => worker.state === 'activated' && resolve(worker.state));
+  setTimeout(() => resolve(worker.state), 10000);
+}))
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:

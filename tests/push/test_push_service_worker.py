@@ -10,18 +10,10 @@ inside the worker: the same listener runs, with the same notification object.
 import pytest
 
 from backend.push.payload import build_payload
-from tests.live import PHONE
+from tests.live import ACTIVATED, PHONE
 
 pytestmark = pytest.mark.browser
 
-ACTIVATED = """
-navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
-  const worker = registration.active;
-  if (worker.state === 'activated' && navigator.serviceWorker.controller) return resolve('activated');
-  navigator.serviceWorker.addEventListener('controllerchange', () => resolve('activated'));
-  setTimeout(() => resolve(worker.state), 10000);
-}))
-"""
 
 SHOWN = """
 async () => {

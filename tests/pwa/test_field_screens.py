@@ -4,19 +4,10 @@ the demo server: the technician's register must answer with the network off."""
 import httpx
 import pytest
 
-from tests.live import PHONE
+from tests.live import ACTIVATED, PHONE
 
 pytestmark = pytest.mark.browser
 
-# Resolves once the service worker controls nothing stale: activated (or whatever after 10 s).
-ACTIVATED = """
-navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
-  const worker = registration.active;
-  if (worker.state === 'activated') return resolve(worker.state);
-  worker.addEventListener('statechange', () => worker.state === 'activated' && resolve(worker.state));
-  setTimeout(() => resolve(worker.state), 10000);
-}))
-"""
 # A change waiting in the outbox, as a screen would have written it (store/outbox.js).
 PENDING_CHANGE = """
 () => new Promise((resolve, reject) => {

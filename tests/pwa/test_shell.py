@@ -2,19 +2,10 @@
 
 import pytest
 
-from tests.live import PHONE
+from tests.live import ACTIVATED, PHONE
 
 pytestmark = pytest.mark.browser
 
-# Resolves with the worker's state once it is activated (or whatever it is after 10 s).
-ACTIVATED = """
-navigator.serviceWorker.ready.then((registration) => new Promise((resolve) => {
-  const worker = registration.active;
-  if (worker.state === 'activated') return resolve(worker.state);
-  worker.addEventListener('statechange', () => worker.state === 'activated' && resolve(worker.state));
-  setTimeout(() => resolve(worker.state), 10000);
-}))
-"""
 
 
 def log_in(page, server, username):
