@@ -27,7 +27,7 @@ async () => {
 
 def notifications(page, until=bool) -> list[dict]:
     """What the worker has displayed, once `until` holds (showNotification is asynchronous)."""
-    for _ in range(100):
+    for _ in range(400):  # up to 20 s: showNotification is slow on a loaded 2-core machine
         shown = page.evaluate(SHOWN)
         if until(shown):
             return shown
@@ -63,7 +63,7 @@ def deliver(page, origin: str, payload: bytes) -> None:
         lambda event: registrations.extend(r["registrationId"] for r in event["registrations"]),
     )
     cdp.send("ServiceWorker.enable")
-    for _ in range(40):  # the registrations arrive as events after enable
+    for _ in range(200):  # the registrations arrive as events after enable (up to 10 s)
         if registrations:
             break
         page.wait_for_timeout(50)
