@@ -25,9 +25,9 @@ async () => {
 """
 
 
-def notifications(page, until=bool) -> list[dict]:
+def notifications(page, until=bool, attempts=400) -> list[dict]:
     """What the worker has displayed, once `until` holds (showNotification is asynchronous)."""
-    for _ in range(400):  # up to 20 s: showNotification is slow on a loaded 2-core machine
+    for _ in range(attempts):  # 50 ms apart: showNotification is slow on a loaded 2-core machine
         shown = page.evaluate(SHOWN)
         if until(shown):
             return shown
@@ -55,7 +55,7 @@ def push_page(browser, live_server):
     context.close()
 
 
-def deliver(page, origin: str, payload: bytes) -> None:
+def registration_id(page) -> tuple:
     cdp = page.context.new_cdp_session(page)
     registrations: list[str] = []
     cdp.on(
@@ -68,16 +68,29 @@ def deliver(page, origin: str, payload: bytes) -> None:
             break
         page.wait_for_timeout(50)
     assert registrations, "the page registered no service worker"
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": origin, "registrationId": registrations[-1], "data": payload.decode()},
-    )
+    return cdp, registrations[-1]
+
+
+def deliver(page, origin: str, payload: bytes, shown=bool) -> list[dict]:
+    """Push `payload` to the worker as a real push event and wait until `shown` holds.
+
+    Under heavy load Chromium occasionally drops a CDP-delivered push before the worker sees
+    it, so delivery is retried (at most 3 sends); a broken push handler fails every attempt.
+    """
+    cdp, registration = registration_id(page)
+    for _ in range(3):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": origin, "registrationId": registration, "data": payload.decode()},
+        )
+        displayed = notifications(page, until=shown, attempts=200)
+        if shown(displayed):
+            return displayed
+    return displayed
 
 
 def test_a_level_1_push_shows_a_sticky_notification_tagged_by_ticket(push_page, live_server):
-    deliver(push_page, live_server.url, build_payload("WO-1001", 1, "东门", "new_level1", "zh-CN"))
-
-    [shown] = notifications(push_page)
+    [shown] = deliver(push_page, live_server.url, build_payload("WO-1001", 1, "东门", "new_level1", "zh-CN"))
 
     assert shown["title"] == "新一级故障 · 1级 · 东门"
     assert shown["tag"] == "wo-WO-1001"
@@ -88,10 +101,9 @@ def test_a_level_1_push_shows_a_sticky_notification_tagged_by_ticket(push_page, 
 
 def test_a_newer_message_for_the_same_ticket_replaces_the_notification(push_page, live_server):
     deliver(push_page, live_server.url, build_payload("WO-7", 3, "北门", "dispatched", "en"))
-    notifications(push_page)
-    deliver(push_page, live_server.url, build_payload("WO-7", 3, "北门", "sla_warning", "en"))
+    warning = build_payload("WO-7", 3, "北门", "sla_warning", "en")
 
-    shown = notifications(push_page, until=lambda s: s and s[0]["title"].startswith("SLA"))
+    shown = deliver(push_page, live_server.url, warning, lambda s: s and s[0]["title"].startswith("SLA"))
 
     assert [(n["tag"], n["title"]) for n in shown] == [("wo-WO-7", "SLA warning · L3 · 北门")]
     assert shown[0]["requireInteraction"] is False
@@ -105,7 +117,6 @@ def test_clicking_the_notification_focuses_the_open_app_on_the_ticket(
     push_page, live_server, action, fragment
 ):
     deliver(push_page, live_server.url, build_payload("WO-1002", 2, "东门", "dispatched", "zh-CN"))
-    notifications(push_page)
     [worker] = push_page.context.service_workers
 
     assert worker.evaluate(CLICK, action) == "wo-WO-1002"
