@@ -78,7 +78,7 @@ def test_a_tag_seen_by_the_camera_is_decoded_offline_with_the_precached_wasm(
     page.wait_for_selector("#app :not(.loading)")
 
     page.evaluate(MOUNT, {"lang": "zh-CN", "autostart": True})
-    page.wait_for_function("window.codes.length > 0", timeout=20_000)
+    page.wait_for_function("window.codes.length > 0", timeout=40_000)
     assert page.evaluate("window.codes") == [
         {"code": tag_code, "source": "camera", "raw": f"https://weibao.example/t/{tag_code}"}
     ]

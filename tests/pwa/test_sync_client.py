@@ -20,7 +20,7 @@ def start(page, server, navigate=True, lead=True):
     return page
 
 
-def wait_until(page, predicate: str, timeout_ms: int = 10_000):
+def wait_until(page, predicate: str, timeout_ms: int = 30_000):
     """Polls an async predicate in the page (wait_for_function does not await promises)."""
     for _ in range(timeout_ms // 50):
         if page.evaluate(predicate):
@@ -116,7 +116,7 @@ def test_backs_off_exponentially_on_server_errors_then_recovers(context, live_se
     page.evaluate("wb.sync.options.random = () => 1")
     create_order(page, "wo-3")
     page.evaluate("wb.sync.requestSync()")
-    page.wait_for_function(SETTLED, timeout=15_000)
+    page.wait_for_function(SETTLED, timeout=30_000)
 
     retries = page.evaluate("[...new Set(wb.states.map((s) => s.retryInMs).filter((d) => d !== null))]")
     assert retries == [40, 80, 160]
@@ -149,7 +149,7 @@ def test_nothing_is_lost_going_offline_and_reloading_the_page(browser, live_serv
     assert view["state"]["fields"]["notes"] == "written offline"
 
     context.set_offline(False)
-    page.wait_for_function(SETTLED + " && wb.sync.state.online", timeout=15_000)
+    page.wait_for_function(SETTLED + " && wb.sync.state.online", timeout=30_000)
     assert fake.record("work_order", "wo-4")["fields"] == {
         "title": "Fence sensor",
         "notes": "written offline",
