@@ -52,6 +52,26 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
+class TooLarge(DomainError):
+    code = "too_large"
+
+
+class UnsupportedMedia(DomainError):
+    code = "unsupported_media_type"
+
+
+class ChecksumMismatch(DomainError):
+    """tus 1.0 "Checksum Mismatch": the chunk was discarded, send it again."""
+
+    code = "checksum_mismatch"
+
+
+class ServiceUnavailable(DomainError):
+    """Something the server needs is missing (e.g. the CJK font); not the caller's fault."""
+
+    code = "unavailable"
+
+
 STATUS: dict[type[DomainError], int] = {
     Invalid: 422,
     NotAuthenticated: 401,
@@ -59,6 +79,10 @@ STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     RateLimited: 429,
+    TooLarge: 413,
+    UnsupportedMedia: 415,
+    ChecksumMismatch: 460,
+    ServiceUnavailable: 503,
 }
 
 # Litestar's own exceptions keep their status; these give them stable codes and sentences.

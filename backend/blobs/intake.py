@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from backend.blobs.rejections import UnreadableImage, UnsupportedMedia
+from backend.blobs.rejections import UnreadableImage
+from backend.errors import UnsupportedMedia
 
 try:  # HEIC from iPhones; pillow-heif ships libheif in its wheel.
     import pillow_heif

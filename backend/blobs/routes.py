@@ -8,10 +8,10 @@ from litestar.background_tasks import BackgroundTask
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 
 from backend.blobs import service, tus
-from backend.blobs.rejections import TooLarge
 from backend.blobs.schemas import Rendition, UploadCreate, UploadState
 from backend.blobs.store import MediaStore
 from backend.deps import Db
+from backend.errors import TooLarge
 
 # Served bytes are images we encoded ourselves; still, never let a browser sniff or script them.
 SAFE_IMAGE_HEADERS = {

@@ -14,11 +14,18 @@ from backend.auth.schemas import CurrentUser
 from backend.blobs import intake, tus
 from backend.blobs.access import may_read
 from backend.blobs.models import Blob
-from backend.blobs.rejections import ChecksumMismatch, TooLarge, UnsupportedMedia
 from backend.blobs.schemas import UploadCreate, UploadState
 from backend.blobs.store import MediaStore
 from backend.db import Database, session_scope, utcnow
-from backend.errors import Conflict, DomainError, Invalid, NotFound
+from backend.errors import (
+    ChecksumMismatch,
+    Conflict,
+    DomainError,
+    Invalid,
+    NotFound,
+    TooLarge,
+    UnsupportedMedia,
+)
 from backend.photos import service as photos
 from backend.settings import Settings
 from backend.sites.models import Site

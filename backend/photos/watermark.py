@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
-from backend.blobs.rejections import ServiceUnavailable
+from backend.errors import ServiceUnavailable
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 # The sites are in China; field workers read local time on the photo.

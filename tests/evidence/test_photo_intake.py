@@ -6,7 +6,8 @@ import pytest
 from PIL import Image
 
 from backend.blobs import intake
-from backend.blobs.rejections import UnreadableImage, UnsupportedMedia
+from backend.blobs.rejections import UnreadableImage
+from backend.errors import UnsupportedMedia
 from tests.builders import login
 from tests.evidence import samples
 

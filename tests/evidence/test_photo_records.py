@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from backend.blobs.rejections import ServiceUnavailable
+from backend.errors import ServiceUnavailable
 from backend.photos import watermark
 from tests.builders import login
 from tests.evidence import samples
