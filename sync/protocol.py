@@ -232,6 +232,173 @@ class RecordWorkOrderFollowUp(Mutation, tag="work_order.record_follow_up", kw_on
         return Op(kind="set", values={"follow_up": _plain(self.follow_up)})
 
 
+# --- Evidence (issue 6): photos are append-only events on their record; signing is a status
+# move carrying the capture and the hash the signer saw. The server handles `*.sign` as a
+# command (backend/sync_api/commands.py): it recomputes the record hash; equal → signed and
+# locked, different → a `stale_signature` conflict for a person.
+
+Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
+Phase = Literal["before", "during", "after", "other"]
+ShortText = Annotated[str, Meta(min_length=1, max_length=200)]
+Point = tuple[float, float, float]  # x, y in the pad's CSS pixels; t in ms since the first touch
+Stroke = Annotated[list[Point], Meta(max_length=5000)]
+
+
+class PhotoData(Wire):
+    """One photo of a record. The bytes travel separately (blobs protocol, by `sha256`); the
+    record may reference them before they arrive."""
+
+    sha256: Sha256
+    phase: Phase
+    captured_at: AwareTime
+    item: Key | None = None  # the checklist item (inspections)
+    latitude: Annotated[float, Meta(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Meta(ge=-180, le=180)] | None = None
+
+
+class SignatureCapture(Wire, tag="signature"):
+    signer_name: ShortText
+    role: ShortText  # role / organisation, e.g. "甲方代表 示例市看守所"
+    signed_at: AwareTime
+    image_sha256: Sha256  # the PNG of the signature, uploaded as a blob
+    strokes: Annotated[list[Stroke], Meta(min_length=1, max_length=500)]
+    phone: Annotated[str, Meta(max_length=30)] | None = None
+
+
+RefusalReason = Literal["not_authorised", "disagrees_with_record", "not_present", "other"]
+
+
+class Refusal(Wire, tag="refusal"):
+    """Printed instead of a signature: 记录客户联系人及原因."""
+
+    contact_person: ShortText
+    reason: RefusalReason
+    reason_text: Annotated[str, Meta(max_length=500)]
+    refused_at: AwareTime
+
+
+Capture = SignatureCapture | Refusal
+
+
+class AddWorkOrderPhoto(Mutation, tag="work_order.add_photo", kw_only=True):
+    entity = "work_order"
+    photo_id: Key
+    photo: PhotoData
+
+    def op(self) -> Op:
+        return Op(kind="add_event", field="photos", event_id=self.photo_id, data=_plain(self.photo))
+
+
+class RemoveWorkOrderPhoto(Mutation, tag="work_order.remove_photo", kw_only=True):
+    entity = "work_order"
+    photo_id: Key
+
+    def op(self) -> Op:
+        return Op(kind="remove_event", field="photos", event_id=self.photo_id)
+
+
+class SignWorkOrder(Mutation, tag="work_order.sign", kw_only=True):
+    """base.status must be the status the signer saw ("verified")."""
+
+    entity = "work_order"
+    record_hash: Sha256
+    capture: Capture
+
+    def op(self) -> Op:
+        return Op(kind="move", field="status", to="signed")
+
+
+# --- Inspections (issue 5): one record per asset inspected; answers and photos are events
+# keyed by client UUIDs (the newest answer per item by HLC counts), the narrative fields are
+# last-writer-wins scalars, and the status moves draft → submitted → signed | refused.
+
+
+class StartInspection(Mutation, tag="inspection.start", kw_only=True):
+    entity = "inspection"
+    site_id: Key
+    asset_id: Key
+    round_id: Key | None = None
+    template_id: Annotated[str, Meta(min_length=1, max_length=60)] | None = None  # None: by device type
+    started_at: AwareTime
+
+    def op(self) -> Op:
+        return Op(kind="create", values={})
+
+
+AnswerValue = str | int | float | bool | None
+
+
+class InspectionAnswer(Wire):
+    item: Key
+    value: AnswerValue = None
+    not_applicable: bool = False
+    note: Annotated[str, Meta(max_length=2000)] = ""
+
+
+class AnswerInspectionItem(Mutation, tag="inspection.answer", kw_only=True):
+    entity = "inspection"
+    answer_id: Key
+    answer: InspectionAnswer
+
+    def op(self) -> Op:
+        return Op(kind="add_event", field="answers", event_id=self.answer_id, data=_plain(self.answer))
+
+
+class InspectionFields(Wire):
+    problems: Text | UnsetType = UNSET
+    cause: Text | UnsetType = UNSET
+    solution: Text | UnsetType = UNSET
+    parts_to_replace: Text | UnsetType = UNSET
+
+
+class SetInspectionFields(Mutation, tag="inspection.set_fields", kw_only=True):
+    entity = "inspection"
+    fields: InspectionFields
+
+    def op(self) -> Op:
+        return Op(kind="set", values=_set_values(self.fields))
+
+
+class AddInspectionPhoto(Mutation, tag="inspection.add_photo", kw_only=True):
+    entity = "inspection"
+    photo_id: Key
+    photo: PhotoData
+
+    def op(self) -> Op:
+        return Op(kind="add_event", field="photos", event_id=self.photo_id, data=_plain(self.photo))
+
+
+class RemoveInspectionPhoto(Mutation, tag="inspection.remove_photo", kw_only=True):
+    entity = "inspection"
+    photo_id: Key
+
+    def op(self) -> Op:
+        return Op(kind="remove_event", field="photos", event_id=self.photo_id)
+
+
+class SubmitInspection(Mutation, tag="inspection.submit", kw_only=True):
+    entity = "inspection"
+    finished_at: AwareTime
+
+    def op(self) -> Op:
+        return Op(kind="move", field="status", to="submitted")
+
+
+class SignInspection(Mutation, tag="inspection.sign", kw_only=True):
+    """base.status must be "submitted"; a refusal moves the record to "refused"."""
+
+    entity = "inspection"
+    record_hash: Sha256
+    capture: Capture
+
+    def op(self) -> Op:
+        return Op(kind="move", field="status", to="refused" if isinstance(self.capture, Refusal) else "signed")
+
+
+# Mutations the server decides with a domain service (backend/sync_api/commands.py) rather
+# than the generic merge rules alone; clients still replay them locally by their op().
+COMMANDS = frozenset({"work_order.sign", "inspection.sign"})
+
 ClientMutation = (
     SetAssetFields
     | CreateWorkOrder
@@ -246,6 +413,16 @@ ClientMutation = (
     | VerifyWorkOrder
     | SetWorkOrderSeverity
     | RecordWorkOrderFollowUp
+    | AddWorkOrderPhoto
+    | RemoveWorkOrderPhoto
+    | SignWorkOrder
+    | StartInspection
+    | AnswerInspectionItem
+    | SetInspectionFields
+    | AddInspectionPhoto
+    | RemoveInspectionPhoto
+    | SubmitInspection
+    | SignInspection
 )
 
 
@@ -295,7 +472,9 @@ class Loser(Wire):
     winner_hlc: str
 
 
-ConflictKind = Literal["stale_base", "illegal_transition", "edit_after_delete", "amendment_request"]
+ConflictKind = Literal[
+    "stale_base", "illegal_transition", "edit_after_delete", "amendment_request", "stale_signature"
+]
 
 
 class Conflict(Wire):

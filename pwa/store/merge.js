@@ -45,6 +45,35 @@ const OPERATIONS = {
     kind: 'remove_event', field: 'comments', eventId: m.comment_id,
   })],
   'work_order.delete': ['work_order', () => ({ kind: 'delete' })],
+  'work_order.diagnose': ['work_order', (m) => ({ kind: 'set', values: { diagnosis: m.diagnosis } })],
+  'work_order.record_parts': ['work_order', (m) => ({ kind: 'set', values: { parts_used: m.parts } })],
+  'work_order.verify': ['work_order', (m) => ({ kind: 'set', values: { verification: m.verification } })],
+  'work_order.set_severity': ['work_order', (m) => ({ kind: 'set', values: { severity: m.severity } })],
+  'work_order.record_follow_up': ['work_order', (m) => ({
+    kind: 'set', values: { follow_up: m.follow_up },
+  })],
+  'work_order.add_photo': ['work_order', (m) => ({
+    kind: 'add_event', field: 'photos', eventId: m.photo_id, data: m.photo,
+  })],
+  'work_order.remove_photo': ['work_order', (m) => ({
+    kind: 'remove_event', field: 'photos', eventId: m.photo_id,
+  })],
+  'work_order.sign': ['work_order', () => ({ kind: 'move', field: 'status', to: 'signed' })],
+  'inspection.start': ['inspection', () => ({ kind: 'create', values: {} })],
+  'inspection.answer': ['inspection', (m) => ({
+    kind: 'add_event', field: 'answers', eventId: m.answer_id, data: m.answer,
+  })],
+  'inspection.set_fields': ['inspection', (m) => ({ kind: 'set', values: { ...m.fields } })],
+  'inspection.add_photo': ['inspection', (m) => ({
+    kind: 'add_event', field: 'photos', eventId: m.photo_id, data: m.photo,
+  })],
+  'inspection.remove_photo': ['inspection', (m) => ({
+    kind: 'remove_event', field: 'photos', eventId: m.photo_id,
+  })],
+  'inspection.submit': ['inspection', () => ({ kind: 'move', field: 'status', to: 'submitted' })],
+  'inspection.sign': ['inspection', (m) => ({
+    kind: 'move', field: 'status', to: m.capture?.type === 'refusal' ? 'refused' : 'signed',
+  })],
 };
 
 export function entityOf(mutation) {
