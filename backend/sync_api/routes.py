@@ -1,6 +1,6 @@
 """HTTP adapter of the sync package: push, pull, conflict cards, clock clamps."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import MediaType, Request, Response, get, post
@@ -38,6 +38,12 @@ async def pull(
     return Response(msgspec.json.encode(page), media_type=MediaType.JSON)
 
 
+@get("/api/sync/declarations", guards=syncing)
+async def declarations() -> dict[str, Any]:
+    """The merge kind of every syncable field; the phone replays its outbox with these."""
+    return service.declarations()
+
+
 @get("/api/conflicts", guards=staff)
 async def list_conflicts(
     request: Request, db: Db, status: Annotated[Literal["open", "resolved"], QueryParameter()] = "open"
@@ -59,4 +65,4 @@ async def list_clamps(db: Db) -> list[ClampOut]:
     return msgspec.convert(await service.list_clamps(db), list[ClampOut])
 
 
-ROUTES = [push, pull, list_conflicts, resolve_conflict, list_clamps]
+ROUTES = [push, pull, declarations, list_conflicts, resolve_conflict, list_clamps]

@@ -13,11 +13,12 @@ from backend.auth.schemas import CurrentUser
 from backend.dialect import run_statements
 from backend.errors import Invalid
 from backend.settings import Settings
-from backend.sync_api import conflicts, engine, pull
+from backend.sync_api import commands, conflicts, engine, pull
 from backend.sync_api.console import apply_console
+from backend.sync_api.entities import TABLES
 from backend.users.models import Role
 from backend.work_orders import guard, lifecycle
-from sync.protocol import Mutation, PushRequest, PushResponse
+from sync.protocol import Mutation, PushRequest, PushResponse, PushResult
 
 DAY_MS = 86_400_000
 
@@ -32,16 +33,34 @@ def _caller(statements, user: CurrentUser) -> engine.Caller:
 
 async def push(db: AsyncSession, request: PushRequest, user: CurrentUser) -> PushResponse:
     at = now_ms()
+    results: list[PushResult] = []
+    for run in commands.runs(list(request.mutations)):
+        if commands.is_command(run):
+            results.append(await commands.decide(db, run[0], user, at))
+        else:
+            results += await push_merge(db, request.client_id, run, user, at)
+    return PushResponse(results=results)
+
+
+async def push_merge(
+    db: AsyncSession, client_id: str, mutations: list[Mutation], user: CurrentUser, at: int
+) -> list[PushResult]:
+    """A run of mutations the generic merge rules decide, in one call on the database thread."""
     actor = db.info.get("actor", SYSTEM)
 
     def work(statements) -> tuple:
-        results, moves = guard.push(statements, list(request.mutations), _caller(statements, user), at)
-        engine.audit_push(statements, actor, request.client_id, results)  # with the batch, not the ORM
+        results, moves = guard.push(statements, mutations, _caller(statements, user), at)
+        engine.audit_push(statements, actor, client_id, results)  # with the batch, not the ORM
         return results, moves
 
     results, moves = await run_statements(db, work)
-    await lifecycle.after_push(db, request.mutations, results, moves, at)
-    return PushResponse(results=results)
+    await lifecycle.after_push(db, mutations, results, moves, at)
+    return results
+
+
+def declarations() -> dict[str, Any]:
+    """Every syncable entity's declaration, for clients to replay their outbox with (§2)."""
+    return {name: msgspec.to_builtins(table.DECLARATION) for name, table in TABLES.items()}
 
 
 async def apply(db: AsyncSession, mutation: Mutation, user: CurrentUser) -> dict[str, Any]:
