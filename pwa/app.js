@@ -6,6 +6,7 @@ import { setLang, t } from './i18n/index.js';
 import { currentPath, resolve } from './router.js';
 import { ROUTES } from './routes.js';
 import { api, ApiError } from './store/api.js';
+import { forgetSynced, onChange, startSession } from './store/local.js';
 import { forgetScope, lastUser, onPriming, primeAfterLogin, primingState } from './store/prime.js';
 import { loginView } from './views/login.js';
 
@@ -73,7 +74,13 @@ async function start() {
     state.user = error instanceof ApiError ? null : await lastUser().catch(() => null);
   }
   await showScreen();
-  if (state.user) primeAfterLogin(api, state.user);
+  if (state.user) beginWork();
+}
+
+/** After login (or a start as the remembered user): the scope download and the sync loop. */
+function beginWork() {
+  primeAfterLogin(api, state.user);
+  startSession().catch(() => null); // offline first start without cached rules: retried on the next screen
 }
 
 function loginMessage(error) {
@@ -92,7 +99,7 @@ async function logIn(form) {
   try {
     state.user = (await api('POST', '/api/auth/login', body)).user;
     state.login = {};
-    primeAfterLogin(api, state.user);
+    beginWork();
   } catch (error) {
     state.login = { error: loginMessage(error) };
   }
@@ -106,6 +113,7 @@ async function logOut({ everywhere = false } = {}) {
   if (unsynced) return alert(t('logoutRefused', { count: unsynced }));
   if (!confirm(t(everywhere ? 'confirmLogOutEverywhere' : 'confirmLogOut'))) return;
   await api('POST', everywhere ? '/api/auth/logout-everywhere' : '/api/auth/logout').catch(() => null);
+  await forgetSynced().catch(() => null);
   await forgetScope().catch(() => null);
   state.user = null;
   await showScreen();
@@ -144,6 +152,14 @@ watchSync((counts) => {
   if (state.user) replaceElement('sync-badge', syncBadge(sync()));
 });
 onPriming((progress) => replaceElement('prime-bar', primingBar(progress)));
+// A finished sync may have brought newer server states: the screen reloads its data, unless
+// the user is typing (a redraw would drop what is in the inputs).
+onChange(({ reason }) => {
+  if (reason !== 'sync' || !state.user || !state.screen) return;
+  if (root.querySelector('input:focus, textarea:focus, select:focus')) return;
+  if (state.screen.module.refreshOnSync === false) return;
+  showScreen();
+});
 
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js');

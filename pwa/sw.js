@@ -1,6 +1,6 @@
 // Service worker: precache the shell under one version; API calls always go to the network.
 importScripts('/sw-push.js');
-const VERSION = 'weibao-shell-v3';
+const VERSION = 'weibao-shell-v4';
 const SHELL = [
   '/',
   '/index.html',
@@ -25,6 +25,7 @@ const SHELL = [
   '/store/sync-client.js',
   '/store/blobs.js',
   '/store/storage.js',
+  '/store/local.js',
   '/components/components.css',
   '/components/tag-code.js',
   '/components/scanner.js',

@@ -1,0 +1,76 @@
+"""The app runs the sync loop for the logged-in user (store/local.js): a change written on the
+phone reaches the server without any screen calling the sync API, and logging out takes the
+user's synced records off the phone."""
+
+import pytest
+
+from tests.live import PHONE
+
+pytestmark = pytest.mark.browser
+
+IDB_GET = """
+([store, key]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('weibao');
+  open.onsuccess = () => {
+    const request = open.result.transaction(store).objectStore(store).get(key);
+    request.onsuccess = () => { open.result.close(); resolve(request.result ?? null); };
+    request.onerror = () => reject(request.error);
+  };
+})
+"""
+
+IDB_COUNT = """
+(store) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('weibao');
+  open.onsuccess = () => {
+    const request = open.result.transaction(store).objectStore(store).count();
+    request.onsuccess = () => { open.result.close(); resolve(request.result); };
+    request.onerror = () => reject(request.error);
+  };
+})
+"""
+
+CREATE = """
+async ([siteId, title]) => {
+  const local = await import('/store/local.js');
+  const id = crypto.randomUUID();
+  await local.mutate('work_order', id, 'work_order.create', { title, notes: '', site_id: siteId });
+  return id;
+}
+"""
+
+
+def test_a_change_made_on_the_phone_reaches_the_server_and_logout_clears_the_synced_records(
+    browser, live_server
+):
+    context = browser.new_context(viewport=PHONE, locale="en")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/")
+        page.fill("#username", "tech1")
+        page.fill("#password", "weibao-demo")
+        page.click("button[type=submit]")
+        page.wait_for_selector(".tabbar, nav", timeout=30_000)
+        # The loop ran one cycle on its own and kept the rules for offline starts.
+        page.wait_for_function(f"({IDB_GET})(['meta', 'lastSyncAt']).then(Boolean)", timeout=30_000)
+        declarations = page.evaluate(IDB_GET, ["cache", "declarations"])
+        assert "status" in declarations["work_order"]["fields"]
+
+        sites = page.evaluate("fetch('/api/sites').then((r) => r.json())")
+        record_id = page.evaluate(CREATE, [sites[0]["id"], "Phone-made ticket"])
+        page.wait_for_function(
+            f"fetch('/api/work-orders/{record_id}').then((r) => r.ok)", timeout=30_000, polling=1000
+        )
+        page.wait_for_function(f"({IDB_COUNT})('outbox').then((n) => n === 0)", timeout=30_000, polling=500)
+        server = page.evaluate(f"fetch('/api/work-orders/{record_id}').then((r) => r.json())")
+        assert server["title"] == "Phone-made ticket"
+        assert page.evaluate(IDB_GET, ["records", ["work_order", record_id]]) is not None
+
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto(live_server.url + "/#/settings")
+        page.get_by_role("button", name="Log out", exact=True).click()
+        page.wait_for_selector("#username", timeout=30_000)
+        assert page.evaluate(IDB_COUNT, "records") == 0
+        assert page.evaluate(IDB_GET, ["meta", "clientId"]) is None
+    finally:
+        context.close()
