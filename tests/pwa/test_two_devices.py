@@ -1,0 +1,109 @@
+"""Two phones edit the same work order offline (issue 7, "Two devices"): a field each and
+conflicting status moves. After both sync, the fields are merged, the status conflict is a
+card for the dispatcher, and the dispatcher's resolution reaches both phones."""
+
+import httpx
+import pytest
+
+from tests.live import PHONE, demo_server
+from tests.pwa.test_app_sync import IDB_COUNT
+
+pytestmark = pytest.mark.browser
+
+MUTATE = """
+async ([entity, id, name, args, seen]) => {
+  const local = await import('/store/local.js');
+  await local.mutate(entity, id, name, args, seen);
+}
+"""
+RECORD = "async ([entity, id]) => (await import('/store/local.js')).record(entity, id)"
+SYNC = "async () => { const s = await (await import('/store/local.js')).syncNow(); return s.lastError; }"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = demo_server(tmp_path_factory.mktemp("two-devices") / "data")
+    yield server
+    server.stop()
+
+
+def staff(server, username="dispatcher") -> httpx.Client:
+    client = httpx.Client(base_url=server.url, timeout=30)
+    client.get("/api/health")
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+    client.post("/api/auth/login", json={"username": username, "password": "weibao-demo"}).raise_for_status()
+    return client
+
+
+def phone(browser, server):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server.url + "/")
+    page.wait_for_selector("#username", timeout=90_000)
+    page.fill("#username", "tech1")
+    page.fill("#password", "weibao-demo")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".tabbar, nav", timeout=60_000)
+    page.wait_for_function(
+        "import('/store/local.js').then((m) => m.startSession()).then(() => true)", timeout=30_000
+    )
+    return context, page
+
+
+def synced(page):
+    assert page.evaluate(SYNC) is None
+    page.wait_for_function(f"({IDB_COUNT})('outbox').then((n) => n === 0)", timeout=30_000, polling=500)
+
+
+def test_offline_edits_on_two_phones_merge_and_the_status_conflict_resolves_on_both(browser, server):
+    office = staff(server)
+    tech = staff(server, "tech1")
+    site = tech.get("/api/sites").json()[0]
+    tech1 = tech.get("/api/auth/me").json()["user"]
+    (a_context, a), (b_context, b) = phone(browser, server), phone(browser, server)
+    try:
+        order = "0193f4a0-0000-7000-8000-00000000a001"
+        a.evaluate(MUTATE, ["work_order", order, "work_order.create",
+                            {"title": "Camera 7 offline", "notes": "", "site_id": site["id"]}, []])
+        synced(a)
+        office.post(f"/api/work-orders/{order}/dispatch", json={"technician_id": tech1["id"]}).raise_for_status()
+        synced(a)
+        synced(b)
+        assert b.evaluate(RECORD, ["work_order", order])["fields"]["status"] == "dispatched"
+
+        a_context.set_offline(True)
+        b_context.set_offline(True)
+        a.evaluate(MUTATE, ["work_order", order, "work_order.set_fields", {"fields": {"notes": "lens fogged"}},
+                            ["notes"]])
+        a.evaluate(MUTATE, ["work_order", order, "work_order.transition", {"to": "accepted"}, ["status"]])
+        b.evaluate(MUTATE, ["work_order", order, "work_order.set_fields",
+                            {"fields": {"title": "Camera 7 offline (gate 2)"}}, ["title"]])
+        b.evaluate(MUTATE, ["work_order", order, "work_order.transition",
+                            {"to": "reported", "reason": "needs a lift truck"}, ["status"]])
+        a_context.set_offline(False)
+        synced(a)
+        b_context.set_offline(False)
+        b.evaluate(SYNC)
+
+        server_state = office.get(f"/api/work-orders/{order}").json()
+        assert server_state["notes"] == "lens fogged"
+        assert server_state["title"] == "Camera 7 offline (gate 2)"
+        assert server_state["status"] == "accepted"
+        cards = [c for c in office.get("/api/conflicts").json() if c["record_id"] == order]
+        assert [c["kind"] for c in cards] == ["stale_base"]
+        # The dispatcher keeps the accepted ticket (the decline came from stale information).
+        office.post(f"/api/conflicts/{cards[0]['id']}/resolve", json={"choice": "current"}).raise_for_status()
+
+        for page in (a, b):
+            page.evaluate(SYNC)
+            state = page.evaluate(RECORD, ["work_order", order])
+            assert state["fields"]["status"] == "accepted"
+            assert state["fields"]["notes"] == "lens fogged"
+            assert state["fields"]["title"] == "Camera 7 offline (gate 2)"
+            card = page.evaluate(RECORD, ["conflict", cards[0]["id"]])
+            assert card["status"] == "resolved"
+    finally:
+        a_context.close()
+        b_context.close()
+        office.close()
+        tech.close()
