@@ -40,6 +40,15 @@ async ([siteId, title]) => {
 """
 
 
+def wait_until(page, predicate: str, *args, timeout_ms: int = 30_000) -> None:
+    """Polls an async predicate (wait_for_function does not await a returned promise)."""
+    for _ in range(timeout_ms // 250):
+        if page.evaluate(predicate, *args):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"never true: {predicate}")
+
+
 def test_a_change_made_on_the_phone_reaches_the_server_and_logout_clears_the_synced_records(
     browser, live_server
 ):
@@ -52,16 +61,14 @@ def test_a_change_made_on_the_phone_reaches_the_server_and_logout_clears_the_syn
         page.click("button[type=submit]")
         page.wait_for_selector(".tabbar, nav", timeout=30_000)
         # The loop ran one cycle on its own and kept the rules for offline starts.
-        page.wait_for_function(f"({IDB_GET})(['meta', 'lastSyncAt']).then(Boolean)", timeout=30_000)
+        wait_until(page, f"() => ({IDB_GET})(['meta', 'lastSyncAt']).then(Boolean)")
         declarations = page.evaluate(IDB_GET, ["cache", "declarations"])
         assert "status" in declarations["work_order"]["fields"]
 
         sites = page.evaluate("fetch('/api/sites').then((r) => r.json())")
         record_id = page.evaluate(CREATE, [sites[0]["id"], "Phone-made ticket"])
-        page.wait_for_function(
-            f"fetch('/api/work-orders/{record_id}').then((r) => r.ok)", timeout=30_000, polling=1000
-        )
-        page.wait_for_function(f"({IDB_COUNT})('outbox').then((n) => n === 0)", timeout=30_000, polling=500)
+        wait_until(page, f"() => fetch('/api/work-orders/{record_id}').then((r) => r.ok)")
+        wait_until(page, f"() => ({IDB_COUNT})('outbox').then((n) => n === 0)")
         server = page.evaluate(f"fetch('/api/work-orders/{record_id}').then((r) => r.json())")
         assert server["title"] == "Phone-made ticket"
         assert page.evaluate(IDB_GET, ["records", ["work_order", record_id]]) is not None

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.live import PHONE, demo_server
-from tests.pwa.test_app_sync import IDB_COUNT
+from tests.pwa.test_app_sync import IDB_COUNT, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -44,15 +44,13 @@ def phone(browser, server):
     page.fill("#password", "weibao-demo")
     page.click("button[type=submit]")
     page.wait_for_selector(".tabbar, nav", timeout=60_000)
-    page.wait_for_function(
-        "import('/store/local.js').then((m) => m.startSession()).then(() => true)", timeout=30_000
-    )
+    wait_until(page, "() => import('/store/local.js').then((m) => m.startSession()).then(() => true)")
     return context, page
 
 
 def synced(page):
     assert page.evaluate(SYNC) is None
-    page.wait_for_function(f"({IDB_COUNT})('outbox').then((n) => n === 0)", timeout=30_000, polling=500)
+    wait_until(page, f"() => ({IDB_COUNT})('outbox').then((n) => n === 0)")
 
 
 def test_offline_edits_on_two_phones_merge_and_the_status_conflict_resolves_on_both(browser, server):
@@ -63,23 +61,51 @@ def test_offline_edits_on_two_phones_merge_and_the_status_conflict_resolves_on_b
     (a_context, a), (b_context, b) = phone(browser, server), phone(browser, server)
     try:
         order = "0193f4a0-0000-7000-8000-00000000a001"
-        a.evaluate(MUTATE, ["work_order", order, "work_order.create",
-                            {"title": "Camera 7 offline", "notes": "", "site_id": site["id"]}, []])
+        a.evaluate(
+            MUTATE,
+            [
+                "work_order",
+                order,
+                "work_order.create",
+                {"title": "Camera 7 offline", "notes": "", "site_id": site["id"]},
+                [],
+            ],
+        )
         synced(a)
-        office.post(f"/api/work-orders/{order}/dispatch", json={"technician_id": tech1["id"]}).raise_for_status()
+        office.post(
+            f"/api/work-orders/{order}/dispatch", json={"technician_id": tech1["id"]}
+        ).raise_for_status()
         synced(a)
         synced(b)
         assert b.evaluate(RECORD, ["work_order", order])["fields"]["status"] == "dispatched"
 
         a_context.set_offline(True)
         b_context.set_offline(True)
-        a.evaluate(MUTATE, ["work_order", order, "work_order.set_fields", {"fields": {"notes": "lens fogged"}},
-                            ["notes"]])
+        a.evaluate(
+            MUTATE,
+            ["work_order", order, "work_order.set_fields", {"fields": {"notes": "lens fogged"}}, ["notes"]],
+        )
         a.evaluate(MUTATE, ["work_order", order, "work_order.transition", {"to": "accepted"}, ["status"]])
-        b.evaluate(MUTATE, ["work_order", order, "work_order.set_fields",
-                            {"fields": {"title": "Camera 7 offline (gate 2)"}}, ["title"]])
-        b.evaluate(MUTATE, ["work_order", order, "work_order.transition",
-                            {"to": "reported", "reason": "needs a lift truck"}, ["status"]])
+        b.evaluate(
+            MUTATE,
+            [
+                "work_order",
+                order,
+                "work_order.set_fields",
+                {"fields": {"title": "Camera 7 offline (gate 2)"}},
+                ["title"],
+            ],
+        )
+        b.evaluate(
+            MUTATE,
+            [
+                "work_order",
+                order,
+                "work_order.transition",
+                {"to": "reported", "reason": "needs a lift truck"},
+                ["status"],
+            ],
+        )
         a_context.set_offline(False)
         synced(a)
         b_context.set_offline(False)
