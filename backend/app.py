@@ -25,8 +25,10 @@ from backend.inspections import routes as inspection_routes
 from backend.photos import routes as photo_routes
 from backend.push import routes as push_routes
 from backend.push.worker import start_push_worker, stop_push_worker
+from backend.reports import routes as report_routes
 from backend.settings import Settings
 from backend.signatures import routes as signature_routes
+from backend.signatures import sync_commands as signature_commands
 from backend.sites import routes as site_routes
 from backend.sync_api import routes as sync_routes
 from backend.users import routes as user_routes
@@ -69,6 +71,7 @@ def openapi_config() -> OpenAPIConfig:
 def create_app(settings: Settings) -> Litestar:
     database = connect(settings)
     secrets = keys.load_or_create(settings.secrets_dir)
+    signature_commands.install(settings.secrets_dir)  # work_order.sign / inspection.sign pushes
     state = State(
         {
             "settings": settings,
@@ -95,6 +98,7 @@ def create_app(settings: Settings) -> Litestar:
             *blob_routes.ROUTES,
             *photo_routes.ROUTES,
             *signature_routes.ROUTES,
+            *report_routes.ROUTES,
             *sync_routes.ROUTES,
             *work_order_routes.ROUTES,
             *push_routes.ROUTES,

@@ -88,6 +88,15 @@ def cmd_plan_rounds(settings: Settings, args) -> None:
     print(f"{report.created} new inspection round(s) from {report.plans} plan(s), up to {report.until}.")
 
 
+def cmd_sync_maintain(settings: Settings, _args) -> None:
+    from backend.sync_api.maintenance import maintain_log
+
+    days = settings.sync_tombstone_retention_days
+    report = asyncio.run(_with_session(settings, lambda s, _p: maintain_log(s, days)))
+    logged, pruned = report["logged"], report["pruned"]
+    print(f"Sync change log: {logged} record(s) logged, {pruned} superseded row(s) pruned.")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="weibao", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -111,6 +120,9 @@ def parser() -> argparse.ArgumentParser:
     rounds = sub.add_parser("plan-rounds", help="create due inspection rounds (idempotent)")
     rounds.add_argument("--until", type=day, help="YYYY-MM-DD; default: a week from today")
     rounds.set_defaults(run=cmd_plan_rounds)
+    sub.add_parser(
+        "sync-maintain", help="log records never synced, prune superseded sync changes (idempotent)"
+    ).set_defaults(run=cmd_sync_maintain)
     return p
 
 

@@ -84,7 +84,9 @@ class Database:
 def connect(settings: Settings) -> Database:
     if settings.database_url.startswith("sqlite"):
         os.makedirs(settings.data_dir, exist_ok=True)
-    engine = create_async_engine(settings.database_url, echo=settings.log_sql)
+    engine = create_async_engine(
+        settings.database_url, echo=settings.log_sql, **dialect.engine_options(settings.database_url)
+    )
     dialect.configure(engine)
     write_engine = engine.execution_options(**{dialect.WRITE_OPTION: True})
     return Database(

@@ -38,6 +38,9 @@ class Settings:
     # The SLA clock (backend/work_orders/sla_clock.py), same pattern as the push worker.
     sla_worker: bool = False
     sla_poll_seconds: float = 60.0
+    # Issue 5 item 3: a submitted inspection's failed items create fault work orders (one per
+    # item, pre-filled from findings.fault_draft_from_item); off: they are only offered.
+    autocreate_work_orders_from_failed_items: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -73,4 +76,5 @@ class Settings:
             push_allow_loopback_endpoints=env.get("WEIBAO_PUSH_ALLOW_LOOPBACK", "") == "1",
             push_worker=env.get("WEIBAO_PUSH_WORKER", "1") != "0",
             sla_worker=env.get("WEIBAO_SLA_WORKER", "1") != "0",
+            autocreate_work_orders_from_failed_items=env.get("WEIBAO_AUTOCREATE_WORK_ORDERS", "") == "1",
         )

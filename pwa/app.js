@@ -47,20 +47,24 @@ async function showScreen() {
   if (!found) return paint(html`<p class="empty">${t('notFound')}</p>`);
   const module = await found.route.load();
   const context = ctx(found.params);
-  state.screen = { module, context, data: null };
+  const screen = { module, context, data: null };
+  state.screen = screen;
   try {
-    state.screen.data = await module.load(context);
+    const data = await module.load(context);
+    if (state.screen !== screen) return; // a newer navigation or refresh owns the screen now
+    screen.data = data;
     repaint();
   } catch (error) {
-    paint(problem(error));
+    if (state.screen === screen) paint(problem(error));
   }
 }
 
 /** Draws the current screen again from the data it already has (language, online state). */
 function repaint() {
   if (!state.user) return render(root, loginView(state.login));
-  const { module, context, data } = state.screen ?? {};
-  if (!data) return showScreen();
+  if (!state.screen) return showScreen();
+  const { module, context, data } = state.screen;
+  if (!data) return; // its load is still running and paints when done
   context.online = state.online;
   paint(module.view(data, context));
   module.mounted?.(root.querySelector('.screen'), data, context);

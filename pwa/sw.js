@@ -1,6 +1,6 @@
 // Service worker: precache the shell under one version; API calls always go to the network.
 importScripts('/sw-push.js');
-const VERSION = 'weibao-shell-v4';
+const VERSION = 'weibao-shell-v7';
 const SHELL = [
   '/',
   '/index.html',
@@ -48,6 +48,39 @@ const SHELL = [
   '/i18n/dates.js',
   '/router.js',
   '/routes.js',
+  // Dispatcher console.
+  '/console.css',
+  '/views/console-reference.js',
+  '/views/console-sla.js',
+  '/views/console-board.js',
+  '/views/console-ticket.js',
+  '/views/console-ticket-new.js',
+  '/views/console-conflicts.js',
+  '/views/console-assets.js',
+  '/views/console-plans.js',
+  '/views/console-users.js',
+  // The technician day: Today, inspection runs, conflicts.
+  '/day.css',
+  '/store/my-work.js',
+  '/views/home-time.js',
+  '/views/home-push.js',
+  '/views/inspection.js',
+  '/views/inspection-new.js',
+  '/views/inspection-checks.js',
+  '/views/inspection-items.js',
+  '/views/inspection-summary.js',
+  '/views/conflicts.js',
+  '/views/conflicts-cards.js',
+  // The work order and the client signing view, with the upload queue.
+  '/views/work-order.js',
+  '/views/work-order.css',
+  '/views/work-order-data.js',
+  '/views/work-order-parts.js',
+  '/views/work-order-rules.js',
+  '/views/sign.js',
+  '/store/signable.js',
+  '/store/signable-form.js',
+  '/store/upload.js',
   '/components/layout.js',
   '/icons/icon.svg',
   '/icons/icon-192.png',

@@ -1,4 +1,4 @@
-"""Example declarations for the two entities this engine is proven on.
+"""Example declarations for the entities this engine is proven on.
 
 The backend owns the real declarations; these are the reference data the tests and
 conformance vectors use, kept in step with the mutation Structs in protocol.py.
@@ -56,7 +56,41 @@ WORK_ORDER = {
     "signed_when": {"field": "status", "values": ["signed", "closed"]},
 }
 
+INSPECTION_STATUSES = ["draft", "submitted", "signed", "refused"]
+
+INSPECTION_TRANSITIONS = {
+    "draft": ["submitted"],
+    # Editing a submitted record on the console returns it to draft: it is submitted again.
+    "submitted": ["draft", "signed", "refused"],
+    "signed": [],
+    "refused": [],
+}
+
+_NARRATIVE = {"kind": "scalar", "default": "", "lock_on_sign": True}
+
+INSPECTION = {
+    "entity": "inspection",
+    "fields": {
+        "problems": _NARRATIVE,
+        "cause": _NARRATIVE,
+        "solution": _NARRATIVE,
+        "parts_to_replace": _NARRATIVE,
+        "status": {
+            "kind": "state",
+            "default": "draft",
+            "values": INSPECTION_STATUSES,
+            "transitions": INSPECTION_TRANSITIONS,
+        },
+        # Answers and photos are events keyed by client UUIDs; the newest answer per
+        # checklist item (by HLC) is the one that counts, older ones stay as history.
+        "answers": {"kind": "events", "lock_on_sign": True},
+        "photos": {"kind": "events", "lock_on_sign": True},
+    },
+    "signed_when": {"field": "status", "values": ["signed", "refused"]},
+}
+
 DECLARATIONS: dict[str, Declaration] = {
     "asset": load_declaration(ASSET),
     "work_order": load_declaration(WORK_ORDER),
+    "inspection": load_declaration(INSPECTION),
 }

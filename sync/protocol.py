@@ -392,7 +392,8 @@ class SignInspection(Mutation, tag="inspection.sign", kw_only=True):
     capture: Capture
 
     def op(self) -> Op:
-        return Op(kind="move", field="status", to="refused" if isinstance(self.capture, Refusal) else "signed")
+        target = "refused" if isinstance(self.capture, Refusal) else "signed"
+        return Op(kind="move", field="status", to=target)
 
 
 # Mutations the server decides with a domain service (backend/sync_api/commands.py) rather

@@ -31,12 +31,19 @@ FOREIGN_IDS: dict[str, Callable[[World], str]] = {
     "conflict_id": lambda w: w.extra["b"]["conflict_id"],
     "sha256": lambda w: w.extra["b"]["blob_sha256"],
     "photo_id": lambda w: w.extra["b"]["photo_id"],
+    "amendment_id": lambda w: w.extra["b"]["amendment_id"],
     "plan_id": lambda w: w.extra["b"]["plan_id"],
     "round_id": lambda w: w.extra["b"]["round_id"],
     "inspection_id": lambda w: w.extra["b"]["inspection_id"],
     # Checklist templates are global reference data (like system types), readable by every
     # role; no template belongs to side b, so the probe is a side-b id of another kind (404).
     "template_id": lambda w: w.extra["b"]["plan_id"],
+}
+
+SIGN_BODY = {
+    "record_hash": "0" * 64,
+    "capture": {"type": "refusal", "contact_person": "王主任", "reason": "other", "reason_text": "x",
+                "refused_at": "2026-11-20T08:00:00Z"},
 }
 
 WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
@@ -51,6 +58,11 @@ WRITE_BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
         }],
     },
     ("POST", "/api/conflicts/{conflict_id:str}/resolve"): lambda w: {"choice": "current"},
+    ("POST", "/api/work-orders/{work_order_id:str}/sign"): lambda w: SIGN_BODY,
+    ("POST", "/api/work-orders/{work_order_id:str}/amendments"): lambda w: {"reason": "not yours"},
+    ("POST", "/api/inspections/{inspection_id:str}/sign"): lambda w: SIGN_BODY,
+    ("POST", "/api/inspections/{inspection_id:str}/amendments"): lambda w: {"reason": "not yours"},
+    ("POST", "/api/amendments/{amendment_id:str}/approve"): lambda w: None,
     ("POST", "/api/work-orders"): lambda w: {"site_id": w.b.site_id, "title": "Not yours"},
     ("PATCH", "/api/work-orders/{work_order_id:str}"): lambda w: {"notes": "not yours"},
     ("DELETE", "/api/work-orders/{work_order_id:str}"): lambda w: None,

@@ -50,6 +50,9 @@ class AssetOut(msgspec.Struct):
     updated_at: datetime
     version: int
     tag_code: str | None = None  # the active tag
+    # Codes this asset's earlier labels carried (retired on retag), oldest first: a phone
+    # resolves an old label offline; online, GET /api/tags/{code} answers 409 tag_replaced.
+    retired_codes: list[str] = []
 
 
 class AssetPage(msgspec.Struct):

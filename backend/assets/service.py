@@ -33,10 +33,26 @@ class AssetFilter(msgspec.Struct, frozen=True):
     q: str | None = None
 
 
-def to_out(asset: Asset, tag_code: str | None) -> AssetOut:
+def to_out(asset: Asset, tag_code: str | None, retired: list[str] | None = None) -> AssetOut:
     out = msgspec.convert(asset, AssetOut, from_attributes=True)
     out.tag_code = tag_code
+    out.retired_codes = retired or []
     return out
+
+
+async def retired_codes(db: AsyncSession, asset_ids: list[str]) -> dict[str, list[str]]:
+    """asset id → the codes of its retired tags, oldest first."""
+    if not asset_ids:
+        return {}
+    rows = await db.execute(
+        select(AssetTag.asset_id, AssetTag.code)
+        .where(AssetTag.asset_id.in_(asset_ids), AssetTag.active.is_(False))
+        .order_by(AssetTag.retired_at, AssetTag.code)
+    )
+    found: dict[str, list[str]] = {}
+    for asset_id, code in rows:
+        found.setdefault(asset_id, []).append(code)
+    return found
 
 
 def with_active_tag() -> Select:
@@ -91,8 +107,11 @@ async def list_assets(
     base = filtered(scoped(select(Asset.id), Asset, user), spec)
     total = await db.scalar(select(func.count()).select_from(base.subquery()))
     stmt = filtered(scoped(with_active_tag(), Asset, user), spec)
-    rows = await db.execute(stmt.order_by(Asset.site_id, Asset.name, Asset.id).limit(limit).offset(offset))
-    return AssetPage([to_out(a, code) for a, code in rows], total or 0, limit, offset)
+    rows = list(
+        await db.execute(stmt.order_by(Asset.site_id, Asset.name, Asset.id).limit(limit).offset(offset))
+    )
+    retired = await retired_codes(db, [a.id for a, _ in rows])
+    return AssetPage([to_out(a, code, retired.get(a.id)) for a, code in rows], total or 0, limit, offset)
 
 
 async def active_code(db: AsyncSession, asset_id: str) -> str | None:
@@ -102,7 +121,8 @@ async def active_code(db: AsyncSession, asset_id: str) -> str | None:
 
 async def get_asset(db: AsyncSession, asset_id: str, user: CurrentUser) -> AssetOut:
     asset = await get_scoped(db, Asset, asset_id, user)
-    return to_out(asset, await active_code(db, asset.id))
+    retired = await retired_codes(db, [asset.id])
+    return to_out(asset, await active_code(db, asset.id), retired.get(asset.id))
 
 
 def record_event(db: AsyncSession, asset_id: str, kind: str, detail: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.assets import qr, tags
 from backend.assets.models import Asset, AssetTag
 from backend.assets.schemas import AssetOut, RetagRequest, TagLookupOut
-from backend.assets.service import active_code, record_event, to_out, unused_codes
+from backend.assets.service import active_code, record_event, retired_codes, to_out, unused_codes
 from backend.auth.schemas import CurrentUser
 from backend.db import utcnow
 from backend.errors import Conflict, Invalid, NotFound
@@ -85,9 +85,9 @@ async def lookup_tag(db: AsyncSession, entered: str, user: CurrentUser, base_url
         )
     asset = await db.get_one(Asset, tag.asset_id)
     open_work_orders, last_inspection = await work_context(db, asset.id)
-    return TagLookupOut(
-        tag.code, tags.tag_url(base_url, tag.code), to_out(asset, tag.code), open_work_orders, last_inspection
-    )
+    retired = (await retired_codes(db, [asset.id])).get(asset.id)
+    out = to_out(asset, tag.code, retired)
+    return TagLookupOut(tag.code, tags.tag_url(base_url, tag.code), out, open_work_orders, last_inspection)
 
 
 async def chosen_code(db: AsyncSession, wanted: str | None) -> str:
@@ -105,7 +105,7 @@ async def retag(db: AsyncSession, asset_id: str, data: RetagRequest, user: Curre
     asset = await get_scoped(db, Asset, asset_id, user)
     new_code = await chosen_code(db, data.code)
     await replace_tag(db, asset.id, new_code, data.reason)
-    return to_out(asset, new_code)
+    return to_out(asset, new_code, (await retired_codes(db, [asset.id])).get(asset.id))
 
 
 async def replace_tag(db: AsyncSession, asset_id: str, new_code: str, reason: str) -> None:

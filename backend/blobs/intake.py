@@ -10,17 +10,18 @@ Policy (documented for the report and the lead):
 - Bombs: Pillow's DecompressionBombWarning is made an error, the pixel count is checked against
   our own limit after `Image.open` (header only) and before `load()`, and the PNG text-chunk
   bomb's ValueError is caught: all are 422, never a 500 and never a large allocation.
-- Clean copies are rebuilt from pixels after applying the EXIF orientation: a plain re-save keeps
-  the JPEG COM comment, a new image carries no EXIF, GPS, XMP, ICC or comment.
+- Clean copies are rebuilt from pixels and turned upright by the EXIF orientation: a plain
+  re-save keeps the JPEG COM comment, a new image carries no EXIF, GPS, XMP, ICC or comment.
 """
 
 import hashlib
 import io
 import re
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from backend.blobs.rejections import UnreadableImage
 from backend.errors import UnsupportedMedia
@@ -40,12 +41,26 @@ FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 if HEIF:
     FORMATS |= {"image/heic": "HEIF", "image/heif": "HEIF"}
 
-MARKUP = re.compile(
-    rb"<\s*(?:html|script|svg|body|iframe|object|embed|!doctype|\?php)\b|javascript:", re.IGNORECASE
-)
+# Searched in the lower-cased bytes: with IGNORECASE and a top-level alternation the regex engine
+# tries every byte position (~100 ms on a 12-MP JPEG); a leading literal `<` it finds by scanning.
+MARKUP_TAG = re.compile(rb"<\s*(?:html|script|svg|body|iframe|object|embed|!doctype|\?php)\b")
+MARKUP_URL = b"javascript:"
 DISPLAY_PX = 1600
 THUMB_PX = 320
 DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError)
+# EXIF orientation -> the transposition that shows the picture upright (as ImageOps.exif_transpose).
+ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# The full-size copy is rotated and encoded here while the caller's thread makes the smaller
+# ones: Pillow releases the GIL in transpose, resize and the JPEG encoder.
+_FULL_SIZE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="intake")
 
 
 @dataclass(frozen=True)
@@ -70,9 +85,15 @@ def accepted_type(content_type: str) -> str:
     return fmt
 
 
-def decode(data: bytes, content_type: str, max_pixels: int) -> Image.Image:
+def has_markup(data: bytes) -> bool:
+    lowered = data.lower()
+    return MARKUP_URL in lowered or MARKUP_TAG.search(lowered) is not None
+
+
+def decode(data: bytes, content_type: str, max_pixels: int) -> tuple[Image.Image, Image.Transpose | None]:
+    """The pixels as stored (one full decode) and the transposition that makes them upright."""
     fmt = accepted_type(content_type)
-    if MARKUP.search(data):
+    if has_markup(data):
         raise UnsupportedMedia("The file contains markup (HTML/SVG/script), not only an image.")
     try:
         image = Image.open(io.BytesIO(data), formats=[fmt])
@@ -82,7 +103,7 @@ def decode(data: bytes, content_type: str, max_pixels: int) -> Image.Image:
                 code="image_too_many_pixels",
             )
         image.load()
-        return ImageOps.exif_transpose(image)
+        return image, ORIENTATION.get(image.getexif().get(0x0112, 1))
     except UnidentifiedImageError as exc:
         raise UnsupportedMedia(f"The bytes are not a {fmt} image.") from exc
     except (*DECODE_ERRORS, Image.DecompressionBombWarning) as exc:
@@ -105,10 +126,25 @@ def fit(image: Image.Image, limit: int) -> Image.Image:
         return image
     scale = limit / longest
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    # An integer box reduction first (4000 -> 2000 for 1600) keeps LANCZOS cheap on 12-MP photos.
+    # An integer box reduction first (4000 -> 2000 for 1600), then bicubic for the last < 2x:
+    # as sharp as LANCZOS at this ratio for a screen copy, at half its cost.
     factor = longest // limit
     source = image.reduce(factor) if factor >= 2 else image
-    return source.resize(size, Image.Resampling.LANCZOS)
+    return source.resize(size, Image.Resampling.BICUBIC)
+
+
+def upright(image: Image.Image, method: Image.Transpose | None) -> Image.Image:
+    return image if method is None else image.transpose(method)
+
+
+def full_copy(image: Image.Image, method: Image.Transpose | None) -> Rendition:
+    full = rebuild(upright(image, method))
+    return Rendition("full", encode(full, 90), *full.size)
+
+
+def pixels(image: Image.Image) -> Image.Image:
+    """A mode the reductions accept; RGB/RGBA are read as they are (copies come later)."""
+    return image if image.mode in ("RGB", "RGBA") else rebuild(image)
 
 
 def encode(image: Image.Image, quality: int) -> bytes:
@@ -125,13 +161,17 @@ def rendition_type(image: Image.Image) -> str:
 
 
 def intake(data: bytes, content_type: str, max_pixels: int) -> tuple[str, list[Rendition]]:
-    """(media type of the renditions, [full, display, thumb]) or UnsupportedMedia/UnreadableImage."""
-    clean = rebuild(decode(data, content_type, max_pixels))
-    display = fit(clean, DISPLAY_PX)
+    """(media type of the renditions, [full, display, thumb]) or UnsupportedMedia/UnreadableImage.
+
+    One decode; the smaller copies are reduced from the stored orientation and turned upright
+    when small (rotating 2 MP, not 12 MP), while the full copy is turned and encoded beside them.
+    """
+    image, method = decode(data, content_type, max_pixels)
+    full = _FULL_SIZE.submit(full_copy, image, method)
+    display = rebuild(upright(fit(pixels(image), DISPLAY_PX), method))
     thumb = fit(display, THUMB_PX)
-    renditions = [
-        Rendition("full", encode(clean, 90), *clean.size),
+    smaller = [
         Rendition("display", encode(display, 85), *display.size),
         Rendition("thumb", encode(thumb, 80), *thumb.size),
     ]
-    return rendition_type(clean), renditions
+    return rendition_type(display), [full.result(), *smaller]

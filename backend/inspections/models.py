@@ -114,6 +114,11 @@ class InspectionRecord(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)  # server receipt of the start
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None]  # server receipt of the submit
+    # Sync (revision 0008): the merge version and {"clocks": per-field HLCs, "answers": the
+    # answer events}; photo events are rows of `photos` (record_kind "inspection").
+    # `answers`/`results`/`failed_items` above are derived from them on every save.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    merge_meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
 
     @classmethod
     def in_scope(cls, site_ids: Select) -> ColumnElement[bool]:

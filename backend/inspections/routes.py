@@ -120,7 +120,8 @@ async def update_inspection(
 async def submit_inspection(
     request: Request, db: Db, inspection_id: FromPath[str], data: JSONBody[InspectionSubmit]
 ) -> InspectionOut:
-    return await service.submit_inspection(db, inspection_id, data, request.user)
+    autocreate = request.app.state.settings.autocreate_work_orders_from_failed_items
+    return await service.submit_inspection(db, inspection_id, data, request.user, autocreate=autocreate)
 
 
 @get("/api/inspections/{inspection_id:str}/fault-drafts")

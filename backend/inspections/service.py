@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.assets.models import Asset
 from backend.auth.schemas import CurrentUser
-from backend.db import utcnow
+from backend.db import new_id, utcnow
 from backend.errors import Conflict, Invalid
-from backend.inspections import findings, template_service
+from backend.inspections import fault_orders, findings, template_service, writes
 from backend.inspections.models import InspectionPlan, InspectionRecord, InspectionRound
 from backend.inspections.plan_service import plan_assets
 from backend.inspections.round_service import SUBMITTED, summary
@@ -50,13 +50,6 @@ class IncompleteInspection(Invalid):
 
 async def template_of(db: AsyncSession, record: InspectionRecord) -> ChecklistTemplate:
     return template_service.decode(await template_service.get_row(db, record.template_id))
-
-
-def apply_results(record: InspectionRecord, template: ChecklistTemplate) -> dict[str, Any]:
-    results = findings.evaluate_answers(template, record.answers)
-    record.results = {key: msgspec.to_builtins(e) for key, e in results.items()}
-    record.failed_items = sum(1 for e in results.values() if e.outcome == "fail")
-    return results
 
 
 async def state_of(db: AsyncSession, record: InspectionRecord) -> str:
@@ -107,22 +100,15 @@ async def start_inspection(db: AsyncSession, data: InspectionStart, user: Curren
             raise Conflict("This inspection id is taken.", code="id_taken")
         return await to_out(db, existing)  # a retried start from a phone
     row = await template_service.template_for_asset(db, asset.device_type, data.template_id)
-    record = InspectionRecord(
-        id=data.id,
-        site_id=asset.site_id,
-        asset_id=asset.id,
-        round_id=data.round_id,
-        template_id=row.id,
-        template_key=row.key,
-        template_version=row.version,
-        inspector_id=user.id,
-        answers={},
-        started_at_device=data.started_at,
-    )
-    apply_results(record, template_service.decode(row))
-    db.add(record)
-    await db.flush()
-    return await to_out(db, record)
+    record_id = data.id or new_id()
+    start = writes.start(record_id, asset.site_id, asset.id, data.round_id, row.id, data.started_at)
+    await writes.apply(db, [start], user)
+    return await to_out(db, await fresh(db, record_id))
+
+
+async def fresh(db: AsyncSession, record_id: str) -> InspectionRecord:
+    """The row as the sync store just wrote it (plain statements bypass the ORM's cache)."""
+    return await db.get_one(InspectionRecord, record_id, populate_existing=True)
 
 
 async def get_inspection(db: AsyncSession, inspection_id: str, user: CurrentUser) -> InspectionOut:
@@ -135,32 +121,27 @@ async def editable_record(db: AsyncSession, inspection_id: str, user: CurrentUse
     return record
 
 
-def merge_answers(record: InspectionRecord, template: ChecklistTemplate, answers: dict[str, Any]) -> None:
+def check_items(template: ChecklistTemplate, answers: dict[str, Any]) -> None:
     known = {item.key for item in template.items}
     unknown = sorted(set(answers) - known)
     if unknown:
         raise Invalid("These items are not on this record's checklist.", detail=unknown, code="unknown_items")
-    record.answers = {**record.answers, **{k: msgspec.to_builtins(v) for k, v in answers.items()}}
 
 
 async def update_inspection(
     db: AsyncSession, inspection_id: str, data: InspectionPatch, user: CurrentUser
 ) -> InspectionOut:
+    """Through the sync engine (writes.py); a submitted record returns to draft."""
     record = await editable_record(db, inspection_id, user)
-    template = await template_of(db, record)
-    changes = msgspec.structs.asdict(data)
-    if data.answers is not msgspec.UNSET:
-        merge_answers(record, template, changes.pop("answers"))
-    finished = changes.pop("finished_at")
-    if finished is not msgspec.UNSET:
-        record.finished_at_device = finished
-    for field, value in changes.items():
-        if value is not msgspec.UNSET:
-            setattr(record, field, value)
-    record.state = "draft"  # a changed record is submitted (and signed) again
-    record.submitted_at = None
-    apply_results(record, template)
-    await db.flush()
+    answers = {} if data.answers is msgspec.UNSET else data.answers
+    check_items(await template_of(db, record), answers)
+    mutations = writes.edits(await writes.load_state(db, record.id), answers, writes.fields_of(data))
+    if mutations:
+        await writes.apply(db, mutations, user)
+    record = await fresh(db, record.id)
+    if data.finished_at is not msgspec.UNSET:
+        record.finished_at_device = data.finished_at
+        await db.flush()
     return await to_out(db, record)
 
 
@@ -170,21 +151,30 @@ async def submit_inspection(
     data: InspectionSubmit,
     user: CurrentUser,
     now: datetime | None = None,
+    *,
+    autocreate: bool = False,
 ) -> InspectionOut:
+    """`autocreate`: the failed items become fault work orders (settings; fault_orders.py)."""
     record = await editable_record(db, inspection_id, user)
-    if record.state == "submitted":
+    if record.state != "draft":
         return await to_out(db, record)
     template = await template_of(db, record)
-    missing = findings.incomplete_items(template, apply_results(record, template))
+    missing = findings.incomplete_items(template, findings.evaluate_answers(template, record.answers))
     if missing:
         raise IncompleteInspection(
             f"{len(missing)} item(s) still need an answer or a photo before submitting.", detail=missing
         )
-    record.state, record.submitted_at = "submitted", now or utcnow()
-    record.finished_at_device = data.finished_at or record.finished_at_device
-    await db.flush()
+    finished = data.finished_at or record.finished_at_device or now or utcnow()
+    await writes.apply(db, [writes.submit(record.id, finished)], user)
+    record = await fresh(db, record.id)
+    if now is not None:  # demo data: the submit happened in the past
+        record.submitted_at = now
+        await db.flush()
     if record.round_id is not None:
         await refresh_round(db, record.round_id, record.submitted_at)
+    if autocreate and record.failed_items:
+        await fault_orders.create_fault_orders(db, await fault_drafts(db, record.id, user), user)
+        record = await fresh(db, record.id)
     return await to_out(db, record)
 
 

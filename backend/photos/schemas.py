@@ -26,16 +26,20 @@ class PhotoCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PhotoOut(msgspec.Struct):
+    """`sha256`, `phase` and `captured_at` are null only for a removal that overtook its
+    photo (state "removed"); `taken_by` is null for photos that arrived by sync."""
+
     id: str
-    sha256: str
+    sha256: str | None
     site_id: str
     record_kind: str
     record_id: str
-    phase: str
-    captured_at: datetime
+    phase: str | None
+    captured_at: datetime | None
     latitude: float | None
     longitude: float | None
+    item: str | None
     asset_code: str | None
     asset_name: str | None
-    taken_by: str
+    taken_by: str | None
     state: str

@@ -1,39 +1,48 @@
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 from msgspec import Meta
 
 from backend.blobs.schemas import Sha256
 
-Text = Annotated[str, Meta(min_length=1, max_length=200)]
-AwareTime = Annotated[datetime, Meta(tz=True)]
-Point = tuple[float, float, float]  # x, y in the pad's CSS pixels; t in ms since the first touch
-Stroke = Annotated[list[Point], Meta(max_length=5000)]
+# The capture is part of the sync contract (a `sign` mutation carries it): one definition,
+# re-exported here for the signature domain.
+from sync.protocol import Capture
+from sync.protocol import Refusal as Refusal
+from sync.protocol import SignatureCapture as SignatureCapture
 
 
-class SignatureCapture(msgspec.Struct, tag="signature", forbid_unknown_fields=True):
-    signer_name: Text
-    role: Text  # role / organisation, e.g. "甲方代表 示例市看守所"
-    signed_at: AwareTime
-    image_sha256: Sha256  # the PNG of the signature, uploaded as a blob
-    strokes: Annotated[list[Stroke], Meta(min_length=1, max_length=500)]
-    phone: Annotated[str, Meta(max_length=30)] | None = None
+class SignIn(msgspec.Struct, forbid_unknown_fields=True):
+    """REST signing: the hash the signer was shown (GET …/hash) and the capture."""
+
+    record_hash: Sha256
+    capture: Capture
 
 
-RefusalReason = Literal["not_authorised", "disagrees_with_record", "not_present", "other"]
+class AmendmentIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, Meta(min_length=1, max_length=500)]
 
 
-class Refusal(msgspec.Struct, tag="refusal", forbid_unknown_fields=True):
-    """Printed instead of a signature: 记录客户联系人及原因."""
+class AmendmentOut(msgspec.Struct):
+    id: str
+    record_kind: str
+    record_id: str
+    version: int
+    state: str
+    reason: str
+    requested_by: str
+    requested_at: datetime
 
-    contact_person: Text
-    reason: RefusalReason
-    reason_text: Annotated[str, Meta(max_length=500)]
-    refused_at: AwareTime
 
+class HashOut(msgspec.Struct):
+    """What the signer is shown: the hash, and the canonical text it is the SHA-256 of."""
 
-Capture = SignatureCapture | Refusal
+    record_kind: str
+    record_id: str
+    record_hash: str
+    canonical: str
+    locked: bool
 
 
 class SignedOut(msgspec.Struct):

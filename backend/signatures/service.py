@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.schemas import CurrentUser
 from backend.blobs.models import Blob
 from backend.db import utcnow
+from backend.dialect import run_statements
 from backend.errors import Conflict, Forbidden, NotFound
 from backend.photos.models import Photo
 from backend.signatures import chain
+from backend.signatures import signable as signable_forms
 from backend.signatures.canonical import canonical
 from backend.signatures.kinds import RECORD_KINDS, RecordView
 from backend.signatures.models import Amendment, SignedRecord
@@ -40,9 +42,14 @@ async def load_record(db: AsyncSession, kind: str, record_id: str, user: Current
 
 
 async def signable(db: AsyncSession, kind: str, record_id: str, view: RecordView) -> dict:
-    """What is signed: the record's fields and the hashes (and phases) of all its photos."""
+    """Kinds that do not sync: the loader's fields and the live photos' (phase, hash)."""
     rows = await db.execute(
-        select(Photo.blob_sha256, Photo.phase).where(Photo.record_kind == kind, Photo.record_id == record_id)
+        select(Photo.blob_sha256, Photo.phase).where(
+            Photo.record_kind == kind,
+            Photo.record_id == record_id,
+            Photo.state != "removed",
+            Photo.blob_sha256.is_not(None),
+        )
     )
     photos = sorted({(phase, sha) for sha, phase in rows})
     return {
@@ -53,11 +60,37 @@ async def signable(db: AsyncSession, kind: str, record_id: str, view: RecordView
     }
 
 
+async def synced_state(db: AsyncSession, kind: str, record_id: str) -> dict | None:
+    from backend.sync_api.entities import TABLES  # the engine's tables import this domain
+
+    states = await run_statements(db, lambda statements: TABLES[kind].load(statements, [record_id]))
+    state = states.get(record_id)
+    return None if state is None or state["deleted"] else state
+
+
+async def signable_of(
+    db: AsyncSession, kind: str, record_id: str, user: CurrentUser | None
+) -> tuple[RecordView, dict]:
+    """(site and fields, signable form). Synced kinds sign their merge state, exactly as the
+    phone computes it (signable.py, PROTOCOL.md §9); the others their loader's view."""
+    if kind in signable_forms.SIGNED_FIELDS:
+        state = await synced_state(db, kind, record_id)
+        hidden = state is None or state["fields"].get("status") in signable_forms.NOT_YET_SIGNABLE.get(
+            kind, ()
+        )
+        if hidden or (user is not None and not await may_see_site(db, state["site_id"], user)):
+            raise NotFound(f"No {kind} with id {record_id}.")
+        form = signable_forms.signable_form(kind, state)
+        return RecordView(site_id=state["site_id"], fields=form["fields"]), form
+    view = await load_record(db, kind, record_id, user)
+    return view, await signable(db, kind, record_id, view)
+
+
 async def record_hash(
     db: AsyncSession, kind: str, record_id: str, user: CurrentUser | None
 ) -> tuple[RecordView, bytes, str]:
-    view = await load_record(db, kind, record_id, user)
-    text = canonical(await signable(db, kind, record_id, view))
+    view, form = await signable_of(db, kind, record_id, user)
+    text = canonical(form)
     return view, text, hashlib.sha256(text).hexdigest()
 
 
@@ -87,9 +120,14 @@ async def is_locked(db: AsyncSession, kind: str, record_id: str) -> bool:
     return signed is not None and not await amendment_approved(db, signed)
 
 
-async def ensure_editable(db: AsyncSession, kind: str, record_id: str) -> None:
+async def ensure_editable(
+    db: AsyncSession,
+    kind: str,
+    record_id: str,
+    message: str = "This record is signed; changes need an approved amendment.",
+) -> None:
     if await is_locked(db, kind, record_id):
-        raise Conflict("This record is signed; changes need an approved amendment.", code="record_locked")
+        raise Conflict(message, code="record_locked")
 
 
 async def files_of(db: AsyncSession, hashes: list[str]) -> dict[str, list[str] | None]:
@@ -126,15 +164,32 @@ async def sign(
     capture: Capture,
     user: CurrentUser,
 ) -> SignedOut:
+    """Sign a record of a kind that does not sync (synced kinds: sync_commands.py, which also
+    moves their status through the engine)."""
     view, text, actual = await record_hash(db, kind, record_id, user)
-    previous = await latest_signed(db, kind, record_id)
-    if previous is not None and not await amendment_approved(db, previous):
-        raise Conflict("This record is already signed.", code="record_locked")
+    await ensure_editable(db, kind, record_id, "This record is already signed.")
     if actual != expected_hash:
         raise StaleSignature(
             "The record changed after it was shown to the signer; show it again and re-sign.",
             detail={"signed_hash": expected_hash, "current_hash": actual},
         )
+    row = await append_signature(db, key, kind, record_id, view.site_id, text, capture, user)
+    return msgspec.convert(row, SignedOut, from_attributes=True)
+
+
+async def append_signature(
+    db: AsyncSession,
+    key: Ed25519PrivateKey,
+    kind: str,
+    record_id: str,
+    site_id: str,
+    text: bytes,
+    capture: Capture,
+    user: CurrentUser,
+) -> SignedRecord:
+    """The signed record row (the exact canonical text, the capture, the files as they are
+    now: the signature image may still be on its way), appended to the chain."""
+    previous = await latest_signed(db, kind, record_id)
     capture_text = canonical(msgspec.to_builtins(capture))
     image = capture.image_sha256 if isinstance(capture, SignatureCapture) else None
     photo_hashes = [p["sha256"] for p in json.loads(text)["photos"]]
@@ -143,9 +198,9 @@ async def sign(
         record_kind=kind,
         record_id=record_id,
         version=previous.version + 1 if previous else 1,
-        site_id=view.site_id,
+        site_id=site_id,
         canonical=text.decode(),
-        record_hash=actual,
+        record_hash=hashlib.sha256(text).hexdigest(),
         capture=capture_text.decode(),
         capture_hash=hashlib.sha256(capture_text).hexdigest(),
         outcome="signed" if image else "refused",
@@ -155,7 +210,7 @@ async def sign(
         signed_at=utcnow(),
     )
     await append_to_chain(db, key, row)
-    return msgspec.convert(row, SignedOut, from_attributes=True)
+    return row
 
 
 async def append_to_chain(db: AsyncSession, key: Ed25519PrivateKey, row: SignedRecord) -> None:

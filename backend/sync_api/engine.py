@@ -17,6 +17,7 @@ import msgspec
 
 from backend.dialect import in_list
 from backend.errors import Forbidden
+from backend.sync_api import outside  # noqa: F401  (registers the hook that logs ORM writes)
 from backend.sync_api.entities import TABLES
 from sync.clock import clamp_text
 from sync.decision import Decision
@@ -76,18 +77,28 @@ def gc_paused() -> Iterator[None]:
                     gc.enable()
 
 
-def push(statements, mutations: list[Mutation], caller: Caller, now_ms: int) -> list[PushResult]:
+def push(
+    statements,
+    mutations: list[Mutation],
+    caller: Caller,
+    now_ms: int,
+    checks: dict[str, Any] | None = None,
+    effects: list | None = None,
+) -> list[PushResult]:
+    """Decide and store a batch. `checks` (entities.CHECKS: the domains' requirements) are
+    asked in the same pass; without them only the generic rules decide. The domain effects of
+    applied mutations (e.g. work-order status moves) are appended to `effects` in batch order."""
     with gc_paused():
-        return _push(statements, mutations, caller, now_ms)
+        return _push(statements, mutations, caller, now_ms, checks or {}, effects)
 
 
-def _push(statements, mutations: list[Mutation], caller: Caller, now_ms: int) -> list[PushResult]:
+def _push(statements, mutations, caller: Caller, now_ms: int, checks, effects) -> list[PushResult]:
     recorded = _recorded(statements, [m.id for m in mutations])
     # Step 2 for the whole batch first: a reused id refuses the push before any effect.
     for mutation in mutations:
         recall(recorded.get(mutation.id), mutation)
     _claim_client(statements, mutations[0].client_id, caller)
-    batch = Batch(statements, caller, now_ms)
+    batch = Batch(statements, caller, now_ms, checks)
     batch.load([m for m in mutations if m.id not in recorded])
     results, ledger = [], []
     for mutation in mutations:
@@ -99,6 +110,8 @@ def _push(statements, mutations: list[Mutation], caller: Caller, now_ms: int) ->
         results.append(result)
         ledger.append(_ledger_row(mutation, result, caller, now_ms))
     batch.write()
+    if effects is not None:
+        effects += batch.effects
     statements.many(INSERT_APPLIED, ledger)
     _advance_client(statements, mutations[-1], caller, now_ms)
     return results
@@ -182,8 +195,9 @@ def _advance_client(statements, last: Mutation, caller: Caller, now_ms: int) -> 
 class Batch:
     """Records touched by a batch, decided in order in memory, then written once."""
 
-    def __init__(self, statements, caller: Caller, now_ms: int):
+    def __init__(self, statements, caller: Caller, now_ms: int, checks: dict[str, Any] | None = None):
         self.statements, self.caller, self.now_ms = statements, caller, now_ms
+        self.check_makers = checks or {}
         self.states: dict[tuple[str, str], dict[str, Any]] = {}
         self.hidden: set[tuple[str, str]] = set()  # exists, but on a site the caller may not see
         self.sites: set[str] = set()
@@ -192,6 +206,8 @@ class Batch:
         self.losers: list[dict] = []
         self.conflicts: list[tuple[Any, str | None]] = []
         self.clamps: list[dict] = []
+        self.checks: dict[str, Any] = {}
+        self.effects: list[Any] = []
 
     def load(self, mutations: list[Mutation]) -> None:
         by_entity: dict[str, set[str]] = {}
@@ -201,6 +217,8 @@ class Batch:
             table = TABLES.get(entity)
             if table is None:
                 continue
+            if entity in self.check_makers:
+                self.checks[entity] = self.check_makers[entity](self.statements, sorted(ids))
             for record_id, state in table.load(self.statements, sorted(ids)).items():
                 key = (entity, record_id)
                 if self.caller.sees(state["site_id"]):
@@ -222,12 +240,18 @@ class Batch:
 
     def decide(self, mutation: Mutation) -> Decision:
         key = (mutation.entity, mutation.record_id)
+        before = self.states.get(key)
         decision = self._decision(mutation, key)
         # A write that only advances a clock changes no field and no version, but it must be
         # stored (and synced) all the same, or a later write would be decided differently.
-        if decision.status == "applied" and decision.state != self.states.get(key):
+        if decision.status == "applied" and decision.state != before:
             self.states[key] = decision.state  # type: ignore[assignment]
             self.dirty.setdefault(key, set()).update(decision.changed or decision.state["events"])
+        check = self.checks.get(mutation.entity)
+        if check is not None and decision.status == "applied" and decision.state is not None:
+            effect = check.applied(before, decision.state, mutation, self.caller.user_id)
+            if effect is not None:
+                self.effects.append(effect)
         self.losers += [_loser_row(key, mutation.id, loser, self.now_ms) for loser in decision.losers]
         if decision.conflict is not None:
             self.conflicts.append((decision.conflict, (self.states.get(key) or {}).get("site_id")))
@@ -258,6 +282,11 @@ class Batch:
                 return self._refuse(mutation, f"no site {site_id}" if site_id else "a site_id is needed")
         if op.kind == "move" and op.field == "assignee" and op.to is not None and op.to not in self.users:
             return self._refuse(mutation, f"no user {op.to}")
+        check = self.checks.get(mutation.entity)
+        if check is not None:  # creates too (state None): an inspection start is checked
+            replaced = check.check(state, mutation, self.now_ms)
+            if replaced is not None:
+                return replaced
         decision = apply_mutation(state, mutation, table.DECLARATION, self.now_ms)
         if state is None and decision.status == "applied":
             decision.state.update(site_id=site_id, asset_id=asset_id)  # type: ignore[union-attr]

@@ -15,9 +15,9 @@ from backend.errors import Invalid
 from backend.settings import Settings
 from backend.sync_api import commands, conflicts, engine, pull
 from backend.sync_api.console import apply_console
-from backend.sync_api.entities import TABLES
+from backend.sync_api.entities import CHECKS, TABLES
 from backend.users.models import Role
-from backend.work_orders import guard, lifecycle
+from backend.work_orders import lifecycle
 from sync.protocol import Mutation, PushRequest, PushResponse, PushResult
 
 DAY_MS = 86_400_000
@@ -49,12 +49,13 @@ async def push_merge(
     actor = db.info.get("actor", SYSTEM)
 
     def work(statements) -> tuple:
-        results, moves = guard.push(statements, mutations, _caller(statements, user), at)
+        moves: list = []  # the work-order moves the batch applied (guard.Requirements)
+        results = engine.push(statements, mutations, _caller(statements, user), at, CHECKS, moves)
         engine.audit_push(statements, actor, client_id, results)  # with the batch, not the ORM
-        return results, moves
+        return results, lifecycle.after_push_rows(statements, mutations, results, moves, at)
 
-    results, moves = await run_statements(db, work)
-    await lifecycle.after_push(db, mutations, results, moves, at)
+    results, notices = await run_statements(db, work)
+    await lifecycle.notify(db, notices)
     return results
 
 

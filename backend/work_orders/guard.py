@@ -2,16 +2,18 @@
 
 The generic merge rules (sync/) know the status table but not what a move needs: "repaired"
 needs the three photo phases, a diagnosis and the parts; "verified" the three-level
-verification; "signed" a signature or refusal. `requirement_refusal` asks
-transitions.check_transition with the facts stored for the record, for REST (console.py) and
-sync pushes (`push` below) alike, so both refuse exactly the same moves.
+verification; "signed" a signature or refusal. `Requirements` asks
+transitions.check_transition with the facts of the record at that mutation's turn, for REST
+(console.py, through `ensure_requirements`) and sync pushes alike, so both refuse exactly the
+same moves.
 
-`push` wraps engine.push without changing it: the batch's work-order mutations are first
-decided in order on a scratch Batch (the same deterministic rules, nothing written); a
-transition whose requirements are missing at its turn is taken out and stored as a conflict
-card for a person (PROTOCOL.md §3: never silently dropped), and the rest go to the engine,
-which then decides them exactly as the scratch run did. The applied status moves and
-assignments come back as `Move`s for the lifecycle service (timestamps, SLA, notifications).
+The engine's Batch calls a `Requirements` made for its records (backend/sync_api/entities.py
+CHECKS) before deciding each mutation, in the one pass that decides the batch: fields and
+photo events come from the batch's in-memory state, the rest (the dispatch log, signatures) is
+read once per batch and only when a move needs it. A transition whose requirements are missing
+at its turn becomes a conflict card for a person (PROTOCOL.md §3: never silently dropped).
+Applied status moves and assignments come back as `Move`s for the lifecycle (timestamps, SLA,
+notifications).
 """
 
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ import msgspec
 
 from backend.dialect import in_list
 from backend.errors import Invalid
-from backend.sync_api import engine
+from backend.photos.events import visible_phases
 from backend.work_orders import store
 from backend.work_orders.transitions import (
     Diagnosis,
@@ -32,28 +34,24 @@ from backend.work_orders.transitions import (
     check_transition,
 )
 from sync.clock import clamp_text
-from sync.decision import UNSEEN, Attempt
-from sync.ledger import record
-from sync.protocol import AssignWorkOrder, Mutation, PushResult, TransitionWorkOrder
+from sync.decision import UNSEEN, Attempt, Decision
+from sync.protocol import AssignWorkOrder, Mutation, TransitionWorkOrder
 
-_PHASES = "SELECT DISTINCT phase FROM photos WHERE record_kind = 'work_order' AND record_id = :id"
-_LAST_ASSIGNEE = (
-    "SELECT assignee_id FROM work_order_transitions WHERE work_order_id = :id "
-    "ORDER BY received_at DESC, id DESC LIMIT 1"
+# Oldest first, so the last row read per work order is the one the log shows last.
+_ASSIGNEES = (
+    "SELECT work_order_id, assignee_id FROM work_order_transitions WHERE work_order_id IN {ids} "
+    "ORDER BY received_at, id"
 )
-_SIGNED = "SELECT 1 FROM signed_records WHERE record_kind = 'work_order' AND record_id = :id LIMIT 1"
+_SIGNED = (
+    "SELECT DISTINCT record_id FROM signed_records WHERE record_kind = 'work_order' AND record_id IN {ids}"
+)
+_STATUS = store.DECLARATION.fields["status"]
 
 
 class RequirementsMissing(Invalid):
     """A REST move refused for missing evidence; `detail.missing` lists all of it (422)."""
 
     code = "requirements_missing"
-
-
-def ensure_requirements(statements, state: dict[str, Any] | None, mutation: Mutation) -> None:
-    refusal = requirement_refusal(statements, state, mutation)
-    if refusal is not None:
-        raise RequirementsMissing(refusal.message, detail={"missing": list(refusal.missing)})
 
 
 @dataclass(frozen=True)
@@ -79,42 +77,89 @@ def _convert(value: Any, kind: type) -> Any:
         return None  # unreadable stored value: reported as missing, never a 500
 
 
-def facts_for(statements, state: dict[str, Any], reason: str) -> TransitionFacts:
-    fields, record_id = state["fields"], state["id"]
-    diagnosis = _convert(fields.get("diagnosis"), Diagnosis)
-    parts = _convert(fields.get("parts_used"), list[PartUsed])
-    if diagnosis is not None and diagnosis.parts_used is None and parts is not None:
-        diagnosis = msgspec.structs.replace(diagnosis, parts_used=parts)
-    phases = frozenset(r[0] for r in statements.rows(_PHASES, {"id": record_id}))
-    # Reassignment = assign a new technician, then move to dispatched: the one to compare
-    # with is whoever the log last dispatched, not the field the assign just changed.
-    last = statements.rows(_LAST_ASSIGNEE, {"id": record_id})
-    return TransitionFacts(
-        assignee_id=fields.get("assignee"),
-        previous_assignee_id=last[0][0] if last else None,
-        reason=reason,
-        photo_phases=phases & {"before", "during", "after"},  # type: ignore[arg-type]
-        diagnosis=diagnosis,
-        verification=_convert(fields.get("verification"), Verification),
-        signed_or_refusal_recorded=bool(statements.rows(_SIGNED, {"id": record_id})),
-    )
+class Requirements:
+    """The facts provider of one batch: `check` before each work-order mutation is decided,
+    `applied` after each one that was applied."""
+
+    def __init__(self, statements, record_ids: list[str]) -> None:
+        self.statements, self.record_ids = statements, record_ids
+        self._loaded = False
+        self.last_assignee: dict[str, str | None] = {}
+        self.signed: set[str] = set()
+
+    def _load(self) -> None:
+        """What the stored record knows beyond its merge state, for every record of the batch."""
+        self._loaded = True
+        fragment, params = in_list("r", self.record_ids)
+        # Reassignment = assign a new technician, then move to dispatched: the one to compare
+        # with is whoever the log last dispatched, not the field the assign just changed.
+        for record_id, assignee in self.statements.rows(_ASSIGNEES.format(ids=fragment), params):
+            self.last_assignee[record_id] = assignee
+        self.signed = {r[0] for r in self.statements.rows(_SIGNED.format(ids=fragment), params)}
+
+    def facts(self, state: dict[str, Any], reason: str) -> TransitionFacts:
+        if not self._loaded:
+            self._load()
+        fields, record_id = state["fields"], state["id"]
+        diagnosis = _convert(fields.get("diagnosis"), Diagnosis)
+        parts = _convert(fields.get("parts_used"), list[PartUsed])
+        if diagnosis is not None and diagnosis.parts_used is None and parts is not None:
+            diagnosis = msgspec.structs.replace(diagnosis, parts_used=parts)
+        return TransitionFacts(
+            assignee_id=fields.get("assignee"),
+            previous_assignee_id=self.last_assignee.get(record_id),
+            reason=reason,
+            photo_phases=visible_phases(state) & {"before", "during", "after"},  # type: ignore[arg-type]
+            diagnosis=diagnosis,
+            verification=_convert(fields.get("verification"), Verification),
+            signed_or_refusal_recorded=record_id in self.signed,
+        )
+
+    def refusal(self, state: dict[str, Any] | None, mutation: Mutation) -> Refusal | None:
+        """A refusal only for a move the generic rules would apply (seen = current, legal
+        target); stale and illegal moves stay the engine's own conflicts."""
+        if not isinstance(mutation, TransitionWorkOrder) or state is None or state["deleted"]:
+            return None
+        current, target = state["fields"]["status"], mutation.to
+        seen = Attempt(mutation, store.DECLARATION, mutation.hlc, False).seen("status")
+        if target == current or seen is UNSEEN or seen != current:
+            return None
+        if target not in _STATUS.transitions.get(current, []):  # type: ignore[union-attr]
+            return None
+        outcome = check_transition(current, target, self.facts(state, mutation.reason))
+        if isinstance(outcome, Refusal) and outcome.code == "requirements_missing":
+            return outcome
+        return None
+
+    def check(self, state: dict[str, Any] | None, mutation: Mutation, now_ms: int) -> Decision | None:
+        """The conflict that replaces the generic decision, or None to decide as usual."""
+        refusal = self.refusal(state, mutation)
+        if refusal is None or state is None:
+            return None
+        hlc, clamped = clamp_text(mutation.hlc, now_ms)
+        attempt = Attempt(mutation, store.DECLARATION, hlc, clamped)
+        current = {"status": state["fields"]["status"]}
+        return attempt.conflict(state, "illegal_transition", ["status"], current, refusal.message)
+
+    def applied(
+        self, before: dict[str, Any] | None, after: dict[str, Any], mutation: Mutation, user_id: str
+    ) -> Move | None:
+        move = move_of(before, after, mutation, user_id)
+        if move is not None:
+            # The lifecycle logs this move with its assignee: later moves compare with it.
+            self.last_assignee[move.work_order_id] = move.assignee
+        return move
 
 
 def requirement_refusal(statements, state: dict[str, Any] | None, mutation: Mutation) -> Refusal | None:
-    """A refusal only for a move the generic rules would apply (seen = current, legal target);
-    stale and illegal moves stay the engine's own conflicts."""
-    if not isinstance(mutation, TransitionWorkOrder) or state is None or state["deleted"]:
-        return None
-    current, target = state["fields"]["status"], mutation.to
-    seen = Attempt(mutation, store.DECLARATION, mutation.hlc, False).seen("status")
-    if target == current or seen is UNSEEN or seen != current:
-        return None
-    if target not in store.DECLARATION.fields["status"].transitions.get(current, []):  # type: ignore[union-attr]
-        return None
-    outcome = check_transition(current, target, facts_for(statements, state, mutation.reason))
-    if isinstance(outcome, Refusal) and outcome.code == "requirements_missing":
-        return outcome
-    return None
+    ids = [state["id"]] if state is not None else []
+    return Requirements(statements, ids).refusal(state, mutation)
+
+
+def ensure_requirements(statements, state: dict[str, Any] | None, mutation: Mutation) -> None:
+    refusal = requirement_refusal(statements, state, mutation)
+    if refusal is not None:
+        raise RequirementsMissing(refusal.message, detail={"missing": list(refusal.missing)})
 
 
 def move_of(
@@ -138,107 +183,3 @@ def move_of(
         device_ms=None if mutation.client_id == "server" else wall,
         by_user_id=user_id,
     )
-
-
-def push(statements, mutations: list[Mutation], caller: engine.Caller, now_ms: int):
-    """engine.push plus the work-order requirements; returns (results, moves)."""
-    relevant = [m for m in mutations if isinstance(m, TransitionWorkOrder | AssignWorkOrder)]
-    if not relevant:
-        return engine.push(statements, mutations, caller, now_ms), []
-    refused, moves = _rehearse(statements, mutations, caller, now_ms)
-    passed = [m for m in mutations if m.id not in refused]
-    results = engine.push(statements, passed, caller, now_ms) if passed else []
-    if not passed:
-        _claim_client(statements, mutations[0].client_id, caller.user_id)
-    by_id = {r.id: r for r in results}
-    by_id.update(_store_refusals(statements, refused, caller, now_ms))
-    statements.run(engine.ADVANCE_CLIENT, _advance_row(mutations[-1], caller, now_ms))
-    applied = [move for move in moves if by_id[move.mutation_id].status == "applied"]
-    return [by_id[m.id] for m in mutations], applied
-
-
-def _rehearse(statements, mutations, caller, now_ms):
-    ids = [m.id for m in mutations if m.entity == store.ENTITY]
-    fragment, params = in_list("m", ids)
-    known = {r[0] for r in statements.rows(f"SELECT id FROM sync_applied WHERE id IN {fragment}", params)}
-    fresh = [m for m in mutations if m.entity == store.ENTITY and m.id not in known]
-    scratch = engine.Batch(statements, caller, now_ms)
-    scratch.load(fresh)
-    refused: dict[str, tuple[Mutation, dict, Refusal]] = {}
-    moves: list[Move] = []
-    for mutation in fresh:
-        before = scratch.states.get((mutation.entity, mutation.record_id))
-        refusal = requirement_refusal(statements, before, mutation)
-        if refusal is not None:
-            refused[mutation.id] = (mutation, before, refusal)  # type: ignore[assignment]
-            continue
-        decision = scratch.decide(mutation)
-        if decision.status == "applied" and decision.state is not None:
-            move = move_of(before, decision.state, mutation, caller.user_id)
-            if move is not None:
-                moves.append(move)
-    return refused, moves
-
-
-def _store_refusals(statements, refused, caller, now_ms) -> dict[str, PushResult]:
-    results, ledger, cards, changes = {}, [], [], []
-    for mutation, state, refusal in refused.values():
-        hlc, clamped = clamp_text(mutation.hlc, now_ms)
-        attempt = Attempt(mutation, store.DECLARATION, hlc, clamped)
-        status = state["fields"]["status"]
-        decision = attempt.conflict(
-            state, "illegal_transition", ["status"], {"status": status}, refusal.message
-        )
-        conflict = decision.conflict
-        result = PushResult(
-            id=mutation.id, status="conflict", message=refusal.message, conflict_id=conflict.id
-        )
-        results[mutation.id] = result
-        ledger.append(_ledger_row(mutation, result, caller, now_ms))
-        cards.append(_card_row(conflict, state["site_id"], caller, now_ms))
-        changes.append(engine.conflict_change(conflict, state["site_id"], "open", None, now_ms))
-    statements.many(engine.INSERT_APPLIED, ledger)
-    statements.many(engine.INSERT_CONFLICT, cards)
-    statements.many(engine.INSERT_CHANGE, changes)
-    return results
-
-
-def _ledger_row(mutation, result, caller, now_ms) -> dict:
-    return {
-        "id": mutation.id,
-        "client_id": mutation.client_id,
-        "user_id": caller.user_id,
-        "seq": mutation.seq,
-        "fingerprint": record(mutation, result).fingerprint,
-        "result": msgspec.json.encode(result).decode(),
-        "at_ms": now_ms,
-    }
-
-
-def _card_row(conflict, site_id, caller, now_ms) -> dict:
-    return {
-        "id": conflict.id,
-        "entity": conflict.entity,
-        "record_id": conflict.record_id,
-        "site_id": site_id,
-        "kind": conflict.kind,
-        "user_id": caller.user_id,
-        "body": msgspec.json.encode(conflict).decode(),
-        "at_ms": now_ms,
-    }
-
-
-def _advance_row(last: Mutation, caller, now_ms) -> dict:
-    return {
-        "client_id": last.client_id,
-        "user_id": caller.user_id,
-        "seq": last.seq,
-        "mutation_id": last.id,
-        "now": now_ms,
-    }
-
-
-def _claim_client(statements, client_id: str, user_id: str) -> None:
-    rows = statements.rows("SELECT user_id FROM sync_clients WHERE client_id = :c", {"c": client_id})
-    if rows and rows[0][0] != user_id:
-        raise engine.ClientTaken("This client id belongs to another user; use a new one for this login.")

@@ -1,25 +1,32 @@
 """What follows an applied work-order change, in the same transaction (issue 5, items 4-7).
 
-Both ways in (REST through console.py, sync pushes through guard.push) hand their applied
-status moves and assignments here: each becomes a row of the transition log with the phone's
-time beside the receipt time, the trusted milestone times that SLA compliance uses, and the
-push notifications of a dispatch. Deadlines are computed by sla.deadlines and stored.
+Both ways in (REST through console.py, sync pushes through the engine's Requirements check)
+hand their applied status moves and assignments here: each becomes a row of the transition
+log with the phone's time beside the receipt time, the trusted milestone times that SLA
+compliance uses, and the push notifications of a dispatch. Deadlines are computed by
+sla.deadlines and stored.
+
+The work runs as plain statements on the database thread (backend/dialect.run_statements),
+batched per push: a push of a hundred tickets costs a handful of statements, not an ORM
+round trip per ticket (issue 4's throughput goal). Notifications are queued afterwards through
+the push domain's `enqueue_notification`, only for the pushes that produce one.
 """
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.assets.models import Asset
+from backend.db import new_id
+from backend.dialect import in_list, run_statements
 from backend.push.service import enqueue_notification
-from backend.sites.models import Contract, Site, SiteAssignment
-from backend.users.models import Role, User
+from backend.sites.models import Contract
 from backend.work_orders.device_time import trusted_event_time
 from backend.work_orders.follow_up import follow_up_window
 from backend.work_orders.guard import Move
-from backend.work_orders.models import WorkOrder, WorkOrderTransition
+from backend.work_orders.models import WorkOrder
+from backend.work_orders.order_rows import aware, json_value, load_orders, load_sites, rows_by_id
 from backend.work_orders.sla import DEFAULT_POLICY, SlaPolicy, SlaTermsOverride, deadlines, merge_policy
 from backend.work_orders.sla import propose_severity as propose
 from backend.work_orders.transitions import Status
@@ -33,17 +40,24 @@ MILESTONES = {
     Status.CLOSED: "closed_at",
 }
 
+# (user ids, kind, work order id, severity, site short name): enqueue_notification's arguments.
+Notice = tuple[list[str], str, str, int, str]
 
-def effective_severity(order: WorkOrder) -> int:
-    return order.severity or order.proposed_severity or 3
+
+def effective_severity(order: WorkOrder | dict[str, Any]) -> int:
+    get = order.get if isinstance(order, dict) else lambda name: getattr(order, name)
+    return get("severity") or get("proposed_severity") or 3
 
 
 def policy_of(contract: Contract | None) -> SlaPolicy:
-    overrides = (contract.sla_policy or {}) if contract else {}
+    return policy_from((contract.sla_policy or {}) if contract else {})
+
+
+def policy_from(overrides: dict | None) -> SlaPolicy:
     try:
-        parsed = {int(k): SlaTermsOverride(**_durations(v)) for k, v in overrides.items()}
+        parsed = {int(k): SlaTermsOverride(**_durations(v)) for k, v in (overrides or {}).items()}
         return merge_policy(DEFAULT_POLICY, parsed)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError):
         return DEFAULT_POLICY  # an unreadable contract override must not block a fault report
 
 
@@ -52,150 +66,223 @@ def _durations(terms: dict) -> dict:
     return {k: None if v is None else timedelta(minutes=v) for k, v in terms.items()}
 
 
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+_SETTLING = (
+    "SELECT id, site_id, asset_id, severity, proposed_severity, reported_at "  # what settling reads
+    "FROM work_orders WHERE id IN {ids}"
+)
+_SETTLING_KEYS = ("id", "site_id", "asset_id", "severity", "proposed_severity", "reported_at")
+_CRITICALITY = "SELECT id, criticality FROM assets WHERE id IN {ids}"
+_TECHNICIANS = (
+    "SELECT u.id FROM users u JOIN site_assignments a ON a.user_id = u.id "
+    "WHERE a.site_id = :site AND u.role = 'technician'"
+)
+
+
+SET_DEADLINES = """UPDATE work_orders SET reported_at = :reported_at, proposed_severity = :proposed_severity,
+    respond_by = :respond_by, on_site_by = :on_site_by, repaired_by = :repaired_by WHERE id = :id"""
+
+
+def settle_rows(
+    statements, work_order_ids: Iterable[str], now: datetime, fault_scope: str = "function_lost"
+) -> list[Notice]:
+    """Registration facts of new tickets, then their stored deadlines; safe to call again.
+
+    A push may create a hundred tickets: the rows they need are read with one query per table,
+    not one per ticket, and written with one batched UPDATE (STACK-NOTES throughput).
+    """
+    orders = rows_by_id(statements, _SETTLING, work_order_ids, _SETTLING_KEYS)
+    sites = load_sites(statements, (o["site_id"] for o in orders.values()))
+    keys = rows_by_id(
+        statements, _CRITICALITY, (o["asset_id"] for o in orders.values()), ("id", "criticality")
+    )
+    notices: list[Notice] = []
+    rows, cache = [], {}
+    for order in orders.values():
+        site = sites[order["site_id"]]
+        order["reported_at"] = aware(order["reported_at"])
+        if order["reported_at"] is None:
+            order["reported_at"] = now
+            key = "key" if keys.get(order["asset_id"], {}).get("criticality") == "key" else "normal"
+            order["proposed_severity"] = int(propose(key, fault_scope))  # type: ignore[arg-type]
+            if order["proposed_severity"] == 1:
+                technicians = [r[0] for r in statements.rows(_TECHNICIANS, {"site": site["id"]})]
+                notices.append((technicians, "new_level1", order["id"], 1, site["short_name"]))
+        stamps = _deadline_stamps(statements, site, effective_severity(order), order["reported_at"], cache)
+        rows.append({"id": order["id"], "proposed_severity": order["proposed_severity"], **stamps})
+    statements.many(SET_DEADLINES, rows)
+    return notices
+
+
+def _deadline_stamps(statements, site: dict, severity: int, reported_at: datetime, cache: dict) -> dict:
+    """A push's new tickets mostly share site, level and receipt time: computed once each."""
+    key = (site["id"], severity, reported_at)
+    if key not in cache:
+        policy = policy_from(json_value(site["sla_policy"]))
+        terms = deadlines(policy, severity, site["area"], reported_at)
+        stamp = statements.timestamp
+        cache[key] = {
+            "reported_at": stamp(reported_at),
+            "respond_by": stamp(terms.respond_by),
+            "on_site_by": stamp(terms.on_site_by),
+            "repaired_by": stamp(terms.repaired_by),
+        }
+    return cache[key]
+
+
+INSERT_TRANSITION = """INSERT INTO work_order_transitions (id, work_order_id, from_status, to_status,
+    by_user_id, mutation_id, assignee_id, previous_assignee_id, reason, device_at, received_at,
+    trusted_at, clamped)
+VALUES (:id, :work_order_id, :from_status, :to_status, :by_user_id, :mutation_id, :assignee_id,
+    :previous_assignee_id, :reason, :device_at, :received_at, :trusted_at, :clamped)"""
+SET_MILESTONES = """UPDATE work_orders SET responded_at = :responded_at, arrived_at = :arrived_at,
+    resolved_at = :resolved_at, closed_at = :closed_at, remote = :remote, cancel_reason = :cancel_reason,
+    follow_up_due_by = :follow_up_due_by WHERE id = :id"""
+_LAST = (
+    "SELECT work_order_id, trusted_at, assignee_id FROM work_order_transitions "
+    "WHERE work_order_id IN {ids} ORDER BY received_at, id"
+)
+
+
+def record_move_rows(statements, moves: list[Move], received_at: datetime) -> list[Notice]:
+    """The transition log rows, milestones and dispatch notices of a batch's moves, in order;
+    each move's trusted time is the lower bound of the next (device_time.py)."""
+    orders = load_orders(statements, (m.work_order_id for m in moves))
+    if not orders:
+        return []
+    last: dict[str, tuple[datetime, str | None]] = {}
+    fragment, params = in_list("i", sorted(orders))
+    for work_order_id, trusted_at, assignee in statements.rows(_LAST.format(ids=fragment), params):
+        last[work_order_id] = (aware(trusted_at), assignee)  # type: ignore[assignment]
+    sites = load_sites(statements, (o["site_id"] for o in orders.values()))
+    # UUIDv7 is random inside a millisecond: sorted, the log's (received_at, id) order is batch order.
+    ids = sorted(new_id() for _ in moves)
+    rows, notices, touched = [], [], {}
+    for move, row_id in zip(moves, ids, strict=True):
+        order = orders.get(move.work_order_id)
+        if order is None:
+            continue
+        before = last.get(order["id"])
+        previous_known = before[0] if before else (order["reported_at"] or order["created_at"])
+        device_at = None if move.device_ms is None else from_ms(move.device_ms)
+        trusted = trusted_event_time(device_at or received_at, previous_known, received_at)
+        previous_assignee = before[1] if before else None
+        rows.append(
+            _transition_row(statements, row_id, move, previous_assignee, device_at, received_at, trusted)
+        )
+        last[order["id"]] = (trusted.at, move.assignee)
+        if _apply_milestone(order, move, trusted.at):
+            touched[order["id"]] = order
+        changed = move.from_status != move.to_status or move.assignee != previous_assignee
+        if move.to_status == Status.DISPATCHED and changed:
+            notices += _dispatch_notices(
+                order, move, previous_assignee, sites[order["site_id"]]["short_name"]
+            )
+    statements.many(INSERT_TRANSITION, rows)
+    statements.many(SET_MILESTONES, [_milestone_row(statements, order) for order in touched.values()])
+    return notices
+
+
+def _transition_row(
+    statements, row_id, move: Move, previous_assignee, device_at, received_at, trusted
+) -> dict:
+    return {
+        "id": row_id,
+        "work_order_id": move.work_order_id,
+        "from_status": move.from_status,
+        "to_status": move.to_status,
+        "by_user_id": move.by_user_id,
+        "mutation_id": move.mutation_id,
+        "assignee_id": move.assignee,
+        "previous_assignee_id": previous_assignee,
+        "reason": move.reason,
+        "device_at": statements.timestamp(device_at),
+        "received_at": statements.timestamp(received_at),
+        "trusted_at": statements.timestamp(trusted.at),
+        "clamped": trusted.clamped,
+    }
+
+
+def _apply_milestone(order: dict, move: Move, at: datetime) -> bool:
+    """The order's milestone columns after the move; False when the move sets none."""
+    if move.from_status == move.to_status:
+        return False
+    target = Status(move.to_status)
+    column = MILESTONES.get(target)
+    if column is not None and order[column] is None:
+        order[column] = at
+    if target is Status.REMOTE_RESOLVED:
+        order["remote"] = True
+    if target is Status.CANCELLED:
+        order["cancel_reason"] = move.reason
+    if target is Status.CLOSED:
+        order["follow_up_due_by"] = follow_up_window(at).due_by
+    if target is Status.REOPENED:
+        order["resolved_at"] = order["closed_at"] = order["follow_up_due_by"] = None
+    return True
+
+
+def _milestone_row(statements, order: dict) -> dict:
+    stamp = statements.timestamp
+    return {
+        "id": order["id"],
+        **{name: stamp(order[name]) for name in ("responded_at", "arrived_at", "resolved_at", "closed_at")},
+        "remote": bool(order["remote"]),
+        "cancel_reason": order["cancel_reason"],
+        "follow_up_due_by": stamp(order["follow_up_due_by"]),
+    }
+
+
+def _dispatch_notices(order: dict, move: Move, previous: str | None, short_name: str) -> list[Notice]:
+    first = move.from_status in (Status.REPORTED, Status.REOPENED) or previous is None
+    severity = effective_severity(order)
+    notices: list[Notice] = []
+    if move.assignee:
+        kind = "dispatched" if first else "reassigned"
+        notices.append(([move.assignee], kind, order["id"], severity, short_name))
+    if not first and previous and previous != move.assignee:
+        notices.append(([previous], "reassigned", order["id"], severity, short_name))
+    return notices
+
+
+SETTLING = (CreateWorkOrder, SetWorkOrderSeverity)
+
+
+def after_push_rows(statements, mutations, results, moves: list[Move], at_ms: int) -> list[Notice]:
+    """New tickets get their registration facts and deadlines first, then the moves."""
+    received_at = from_ms(at_ms)
+    applied = {r.id for r in results if r.status == "applied"}
+    settle_ids = {m.record_id for m in mutations if m.id in applied and isinstance(m, SETTLING)}
+    notices = settle_rows(statements, settle_ids, received_at) if settle_ids else []
+    return notices + (record_move_rows(statements, moves, received_at) if moves else [])
+
+
+async def notify(db: AsyncSession, notices: list[Notice]) -> None:
+    """Queue the notifications in the caller's transaction (they commit with the change)."""
+    for user_ids, kind, work_order_id, severity, short_name in notices:
+        await enqueue_notification(db, user_ids, kind, work_order_id, severity, short_name)  # type: ignore[arg-type]
+
+
 async def settle(
     db: AsyncSession, work_order_id: str, now: datetime, fault_scope: str = "function_lost"
 ) -> None:
     await settle_many(db, {work_order_id}, now, fault_scope)
 
 
-async def _by_id(db: AsyncSession, model, ids: set) -> dict:
-    if not ids:
-        return {}
-    rows = await db.scalars(select(model).where(model.id.in_(ids)).execution_options(populate_existing=True))
-    return {row.id: row for row in rows}
-
-
-async def _criticalities(db: AsyncSession, asset_ids: set[str]) -> dict[str, str]:
-    if not asset_ids:
-        return {}
-    rows = await db.execute(select(Asset.id, Asset.criticality).where(Asset.id.in_(asset_ids)))
-    return {asset_id: value for asset_id, value in rows}
-
-
 async def settle_many(
     db: AsyncSession, work_order_ids: set[str], now: datetime, fault_scope: str = "function_lost"
 ) -> None:
-    """Registration facts of new tickets, then their stored deadlines; safe to call again.
-
-    A push may create a hundred tickets: the rows they need are read with one query per table,
-    not one per ticket, so the batch stays a handful of round trips (STACK-NOTES throughput).
-    """
-    orders = await _by_id(db, WorkOrder, set(work_order_ids))
-    sites = await _by_id(db, Site, {o.site_id for o in orders.values()})
-    contracts = await _by_id(db, Contract, {s.contract_id for s in sites.values()})
-    criticality = await _criticalities(db, {o.asset_id for o in orders.values() if o.asset_id})
-    for order in orders.values():
-        site = sites[order.site_id]
-        if order.reported_at is None:
-            order.reported_at = now
-            key = "key" if criticality.get(order.asset_id or "") == "key" else "normal"
-            order.proposed_severity = int(propose(key, fault_scope))  # type: ignore[arg-type]
-            if order.proposed_severity == 1:
-                await _notify_site_technicians(db, order, site)
-        policy = policy_of(contracts.get(site.contract_id))
-        terms = deadlines(policy, effective_severity(order), site.area, order.reported_at)  # type: ignore[arg-type]
-        order.respond_by, order.on_site_by, order.repaired_by = (
-            terms.respond_by,
-            terms.on_site_by,
-            terms.repaired_by,
-        )
-    await db.flush()
-
-
-async def _notify_site_technicians(db: AsyncSession, order: WorkOrder, site: Site) -> None:
-    technicians = await db.scalars(
-        select(User.id)
-        .join(SiteAssignment, SiteAssignment.user_id == User.id)
-        .where(SiteAssignment.site_id == site.id, User.role == Role.technician)
-    )
-    await enqueue_notification(db, list(technicians), "new_level1", order.id, 1, site.short_name)
+    await notify(db, await run_statements(db, lambda s: settle_rows(s, work_order_ids, now, fault_scope)))
 
 
 async def record_moves(db: AsyncSession, moves: Iterable[Move], received_at: datetime) -> None:
-    for move in moves:
-        await record_move(db, move, received_at)
-
-
-async def record_move(db: AsyncSession, move: Move, received_at: datetime) -> None:
-    order = await db.get(WorkOrder, move.work_order_id, populate_existing=True)
-    if order is None:
-        return
-    last = await _last_transition(db, order.id)
-    previous_known = last.trusted_at if last else (order.reported_at or order.created_at)
-    device_at = None if move.device_ms is None else datetime.fromtimestamp(move.device_ms / 1000, UTC)
-    trusted = trusted_event_time(device_at or received_at, previous_known, received_at)
-    previous_assignee = last.assignee_id if last else None
-    db.add(
-        WorkOrderTransition(
-            work_order_id=order.id,
-            from_status=move.from_status,
-            to_status=move.to_status,
-            by_user_id=move.by_user_id,
-            mutation_id=move.mutation_id,
-            assignee_id=move.assignee,
-            previous_assignee_id=previous_assignee,
-            reason=move.reason,
-            device_at=device_at,
-            received_at=received_at,
-            trusted_at=trusted.at,
-            clamped=trusted.clamped,
-        )
-    )
-    _apply_milestone(order, move, trusted.at)
-    changed = move.from_status != move.to_status or move.assignee != previous_assignee
-    if move.to_status == Status.DISPATCHED and changed:
-        await _notify_dispatch(db, order, move, previous_assignee)
-    await db.flush()
-
-
-async def _last_transition(db: AsyncSession, work_order_id: str) -> WorkOrderTransition | None:
-    return await db.scalar(
-        select(WorkOrderTransition)
-        .where(WorkOrderTransition.work_order_id == work_order_id)
-        .order_by(WorkOrderTransition.received_at.desc(), WorkOrderTransition.id.desc())
-        .limit(1)
-    )
-
-
-def _apply_milestone(order: WorkOrder, move: Move, at: datetime) -> None:
-    if move.from_status == move.to_status:
-        return
-    target = Status(move.to_status)
-    column = MILESTONES.get(target)
-    if column is not None and getattr(order, column) is None:
-        setattr(order, column, at)
-    if target is Status.REMOTE_RESOLVED:
-        order.remote = True
-    if target is Status.CANCELLED:
-        order.cancel_reason = move.reason
-    if target is Status.CLOSED:
-        order.follow_up_due_by = follow_up_window(at).due_by
-    if target is Status.REOPENED:
-        order.resolved_at = order.closed_at = order.follow_up_due_by = None
-
-
-async def _notify_dispatch(db: AsyncSession, order: WorkOrder, move: Move, previous: str | None) -> None:
-    site = await db.get(Site, order.site_id)
-    first = move.from_status in (Status.REPORTED, Status.REOPENED) or previous is None
-    severity = effective_severity(order)
-    if move.assignee:
-        kind = "dispatched" if first else "reassigned"
-        await enqueue_notification(db, [move.assignee], kind, order.id, severity, site.short_name)
-    if not first and previous and previous != move.assignee:
-        await enqueue_notification(db, [previous], "reassigned", order.id, severity, site.short_name)
-
-
-def from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)
-
-
-SETTLING = (CreateWorkOrder, SetWorkOrderSeverity)
+    moves = list(moves)
+    if moves:
+        await notify(db, await run_statements(db, lambda s: record_move_rows(s, moves, received_at)))
 
 
 async def after_push(db: AsyncSession, mutations, results, moves: list[Move], at_ms: int) -> None:
-    """New tickets get their registration facts and deadlines first, then the moves."""
-    received_at = from_ms(at_ms)
-    applied = {r.id for r in results if r.status == "applied"}
-    settle_ids = {m.record_id for m in mutations if m.id in applied and isinstance(m, SETTLING)}
-    await settle_many(db, settle_ids, received_at)
-    await record_moves(db, moves, received_at)
+    await notify(db, await run_statements(db, lambda s: after_push_rows(s, mutations, results, moves, at_ms)))

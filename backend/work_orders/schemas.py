@@ -1,8 +1,10 @@
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from backend.work_orders.escalation import WindowStatus
 from sync.protocol import PartData
 
 Key = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_-]+$")]
@@ -69,6 +71,10 @@ class WorkOrderOut(msgspec.Struct):
     parts_used: list[Any] | None = None
     verification: dict[str, Any] | None = None
     follow_up: dict[str, Any] | None = None
+    # Read from the domain state beside the merge record (details.py); not merge fields.
+    history: list["TransitionOut"] = []
+    sla: "SlaOut | None" = None
+    source: str | None = None
 
 
 class SeverityIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -87,3 +93,39 @@ class PositionIn(msgspec.Struct, forbid_unknown_fields=True):
     latitude: Annotated[float, Meta(ge=-90, le=90)]
     longitude: Annotated[float, Meta(ge=-180, le=180)]
     on_shift: bool | None = None
+
+
+class TransitionOut(msgspec.Struct):
+    """One status move or reassignment: the phone's clock beside the server's receipt time, and
+    the time SLA compliance uses (device_time.trusted_event_time)."""
+
+    from_status: str
+    to_status: str
+    by_user_id: str | None
+    assignee_id: str | None
+    previous_assignee_id: str | None
+    reason: str
+    device_at: datetime | None
+    received_at: datetime
+    trusted_at: datetime
+    clamped: bool
+
+
+class SlaOut(msgspec.Struct):
+    """The stored deadlines (sla.deadlines, at registration or a severity change), the trusted
+    milestone times, and each window's state now (escalation.sla_flags)."""
+
+    severity: int
+    proposed_severity: int | None
+    reported_at: datetime | None
+    respond_by: datetime | None
+    on_site_by: datetime | None
+    repaired_by: datetime | None
+    responded_at: datetime | None
+    arrived_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    follow_up_due_by: datetime | None
+    escalation_tier: int
+    breached: bool
+    windows: list[WindowStatus]

@@ -14,6 +14,7 @@ from backend.errors import NotFound
 from backend.sites.scope import get_scoped, scoped
 from backend.sync_api import service as sync
 from backend.work_orders import lifecycle, store
+from backend.work_orders.details import with_details
 from backend.work_orders.dispatch import ensure_site_technician
 from backend.work_orders.follow_up import follow_up_action
 from backend.work_orders.models import WorkOrder
@@ -66,20 +67,21 @@ async def _apply(db: AsyncSession, user: CurrentUser, name: str, record_id: str,
         "record_id": record_id,
         **args,
     }
-    return work_order_out(await sync.apply(db, mutation_from_builtins(wire), user))
+    out = work_order_out(await sync.apply(db, mutation_from_builtins(wire), user))
+    return (await with_details(db, [out]))[0]
 
 
 async def list_work_orders(db: AsyncSession, user: CurrentUser) -> list[WorkOrderOut]:
     stmt = scoped(select(WorkOrder.id).where(WorkOrder.deleted_at.is_(None)), WorkOrder, user)
     ids = list(await db.scalars(stmt.order_by(WorkOrder.created_at.desc()).limit(500)))
     states = await run_statements(db, lambda s: store.load(s, ids))
-    return [work_order_out(states[i]) for i in ids]
+    return await with_details(db, [work_order_out(states[i]) for i in ids])
 
 
 async def get_work_order(db: AsyncSession, work_order_id: str, user: CurrentUser) -> WorkOrderOut:
     await get_scoped(db, WorkOrder, work_order_id, user)
     states = await run_statements(db, lambda s: store.load(s, [work_order_id]))
-    return work_order_out(states[work_order_id])
+    return (await with_details(db, [work_order_out(states[work_order_id])]))[0]
 
 
 async def create_work_order(db: AsyncSession, data: WorkOrderCreate, user: CurrentUser) -> WorkOrderOut:
@@ -100,7 +102,7 @@ async def create_work_order(db: AsyncSession, data: WorkOrderCreate, user: Curre
     await lifecycle.settle(db, record_id, utcnow(), data.fault_scope)
     if data.severity is not None:
         return await set_severity(db, record_id, SeverityIn(data.severity), user)
-    return out
+    return (await with_details(db, [out]))[0]  # with the deadlines settle just stored
 
 
 async def set_work_order_fields(
@@ -147,7 +149,7 @@ async def set_severity(
     the stored deadlines follow it."""
     out = await _apply(db, user, "work_order.set_severity", work_order_id, severity=data.severity)
     await lifecycle.settle(db, work_order_id, utcnow())
-    return out
+    return (await with_details(db, [out]))[0]
 
 
 async def record_follow_up(

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from backend.dialect import in_list
+from backend.photos import events as photo_events
 from backend.work_orders.transitions import Status, transition_table
 from sync.declaration import load_declaration
 from sync.entities import WORK_ORDER
@@ -35,13 +36,18 @@ DECLARATION = load_declaration(
             "verification": {"kind": "scalar", "default": None, "lock_on_sign": True},
             # Recorded after closing, so never locked by the signature.
             "follow_up": {"kind": "scalar", "default": None},
+            # Issue 6: the repair's evidence; signed with the record, so locked by the signature.
+            "photos": {"kind": "events", "lock_on_sign": True},
         },
     }
 )
 JSON_FIELDS = ("diagnosis", "parts_used", "verification", "follow_up")
 # How a conflict resolution sets each state / event field (PROTOCOL.md §2 mutation names).
 MOVES = {"status": ("work_order.transition", "to"), "assignee": ("work_order.assign", "assignee")}
-EVENTS = {"comments": ("work_order.add_comment", "work_order.remove_comment", "comment_id")}
+EVENTS = {
+    "comments": ("work_order.add_comment", "work_order.remove_comment", "comment_id"),
+    "photos": ("work_order.add_photo", "work_order.remove_photo", "photo_id"),
+}
 SET_MUTATION = "work_order.set_fields"
 
 _ROW = (
@@ -91,6 +97,8 @@ def load(statements, ids: list[str]) -> dict[str, dict[str, Any]]:
         fragment, params = in_list("c", list(states))
         for row in statements.rows(_COMMENTS.format(ids=fragment), params):
             states[row[0]]["events"]["comments"][row[1]] = _event(row)
+        for record_id, events in photo_events.load(statements, ENTITY, list(states)).items():
+            states[record_id]["events"]["photos"] = events
     return states
 
 
@@ -109,7 +117,7 @@ def _state(row: tuple) -> dict[str, Any]:
             **{name: _json(value) for name, value in zip(JSON_FIELDS, row[11:15], strict=True)},
         },
         "clocks": meta.get("clocks", {}),
-        "events": {"comments": {}},
+        "events": {"comments": {}, "photos": {}},
         "site_id": row[1],
         "asset_id": row[2],
     }
@@ -142,6 +150,7 @@ def save(statements, states: list[dict[str, Any]], dirty_events: set[str], now_m
             for event_id, event in state["events"]["comments"].items()
         ],
     )
+    photo_events.save(statements, ENTITY, [s for s in states if s["id"] in dirty_events], now)
 
 
 def _row(state: dict[str, Any], now: datetime) -> dict[str, Any]:

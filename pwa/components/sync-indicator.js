@@ -63,11 +63,15 @@ function badgeText(sync) {
 
 export function syncBadge(sync) {
   const [text, kind] = badgeText(sync);
-  return html`<a id="sync-badge" class="status ${kind}" href="#/settings"
-    aria-label="${t('syncBadgeLabel', { state: text })}">${text}</a>`;
+  // Changes the server did not apply wait on the Conflicts screen.
+  const target = sync.problems ? '#/conflicts' : '#/settings';
+  const label = sync.problems ? t('conflicts.badgeLabel', { state: text }) : t('syncBadgeLabel', { state: text });
+  return html`<a id="sync-badge" class="status ${kind}" href="${target}" aria-label="${label}">${text}</a>`;
 }
 
-function percent({ done, total }) {
+// `units` (store/prime.js) counts every request of the download, devices or not.
+function percent({ done, total, units }) {
+  if (units?.total) return Math.round((100 * units.done) / units.total);
   return total ? Math.round((100 * done) / total) : 0;
 }
 

@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { openStore, writeMeta } from './db.js';
 import { Outbox, seenBase } from './outbox.js';
 import { SyncClient } from './sync-client.js';
+import { uploadPending } from './upload.js';
 import { viewEntity, viewRecord } from './view.js';
 
 const DECLARATIONS_KEY = 'declarations';
@@ -29,7 +30,7 @@ export function startSession() {
   session ??= (async () => {
     const db = await openStore();
     const declared = await declarations(db);
-    const sync = new SyncClient(db, declared);
+    const sync = new SyncClient(db, declared, { afterPush: () => uploadPending(db) });
     let lastSyncAt = null;
     sync.subscribe((state) => {
       // A finished cycle may have pulled new server states: screens showing them redraw.

@@ -1,9 +1,11 @@
 // Priming: the technician's scope (sites, every asset of them with its active tag, system
-// type names) copied into IndexedDB, so Scan and Asset work in a basement without signal.
-// The new copy replaces the old one in ONE transaction: an interrupted download leaves the
-// previous data whole, never half of each.
+// type names, checklist templates, my work orders and due inspection rounds with their plans)
+// copied into IndexedDB, so Today, Scan, Asset and an inspection work in a basement without
+// signal. The new copy replaces the old one in ONE transaction: an interrupted download
+// leaves the previous data whole, never half of each.
 import { openStore } from './db.js';
 import { requestPersistence } from './storage.js';
+import { fetchWork, fetchTemplates, templatesWanted, workCacheEntries } from './my-work.js';
 
 export const PAGE_SIZE = 250;
 const SCOPE_STORES = ['sites', 'assets', 'tags', 'cache'];
@@ -29,15 +31,31 @@ export function onPriming(listener) {
   return () => listeners.delete(listener);
 }
 
-async function fetchAssets(api) {
+// The bar counts every request still to come (asset pages, template bodies, the work lists)
+// plus the final write, so it reaches 100 % only when everything is on the phone (the
+// templates are counted once known, so the write keeps the bar short of 100 until then).
+// Its label counts devices.
+function counter() {
+  const units = { done: 0, total: 1 };
+  return {
+    add(n) { units.total += n; },
+    step(changes = {}) {
+      units.done += 1;
+      report({ ...changes, units: { ...units } });
+    },
+  };
+}
+
+async function fetchAssets(api, units) {
   const assets = [];
   let total = null;
   while (total === null || assets.length < total) {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(assets.length) });
     const page = await api('GET', `/api/assets?${query}`);
+    if (total === null) units.add(Math.max(1, Math.ceil(page.total / PAGE_SIZE)));
     total = page.total;
     assets.push(...page.items);
-    report({ done: assets.length, total });
+    units.step({ done: assets.length, total });
     if (!page.items.length) break; // the register shrank while paging: stop, never loop
   }
   return assets;
@@ -49,7 +67,7 @@ async function keptRetired(db, assetIds) {
   return tags.filter((tag) => !tag.active && assetIds.has(tag.asset_id));
 }
 
-async function store(db, { sites, systemTypes, assets }, user) {
+async function store(db, { sites, systemTypes, assets, work, templates }, user) {
   const retired = await keptRetired(db, new Set(assets.map((a) => a.id)));
   const tx = db.transaction([...SCOPE_STORES, 'meta'], 'readwrite');
   const put = (name, value, key) => writes.push(tx.objectStore(name).put(value, key));
@@ -61,6 +79,7 @@ async function store(db, { sites, systemTypes, assets }, user) {
   }
   for (const tag of retired) put('tags', tag);
   put('cache', systemTypes, 'system-types');
+  for (const [key, value] of workCacheEntries(work, templates)) put('cache', value, key);
   const at = Date.now();
   put('meta', at, 'primedAt');
   put('meta', user.id, 'primedUser');
@@ -68,13 +87,40 @@ async function store(db, { sites, systemTypes, assets }, user) {
   return at;
 }
 
-async function download(api, user, db) {
-  report({ running: true, done: 0, total: null, error: null, finished: false });
+// A weak signal or a busy server drops single requests; a download of a few dozen should
+// not fail for one of them. Client errors (4xx) are answers, not hiccups: never retried.
+const RETRIES = [1000, 3000];
+
+function patient(api) {
+  return async (method, path) => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await api(method, path);
+      } catch (error) {
+        const answered = error?.status >= 400 && error.status < 500;
+        if (answered || attempt >= RETRIES.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RETRIES[attempt]));
+      }
+    }
+  };
+}
+
+async function download(plainApi, user, db) {
+  const api = patient(plainApi);
+  report({ running: true, done: 0, total: null, error: null, finished: false, units: null });
+  const units = counter();
+  units.add(3); // sites + system types, the work lists, the template list
   try {
-    const [sites, systemTypes] = await Promise.all([api('GET', '/api/sites'), api('GET', '/api/system-types')]);
-    const assets = await fetchAssets(api);
-    await store(db, { sites, systemTypes, assets }, user);
-    report({ running: false, done: assets.length, total: assets.length, finished: true });
+    const lists = Promise.all([api('GET', '/api/sites'), api('GET', '/api/system-types')]).finally(() => units.step());
+    const work = fetchWork(api, user).finally(() => units.step());
+    const summaries = api('GET', '/api/checklist-templates').finally(() => units.step());
+    const assets = await fetchAssets(api, units);
+    const wanted = templatesWanted(await summaries, await work);
+    units.add(wanted.length);
+    const templates = await fetchTemplates(api, wanted, () => units.step());
+    const [sites, systemTypes] = await lists;
+    await store(db, { sites, systemTypes, assets, work: { ...(await work), summaries: await summaries }, templates }, user);
+    report({ running: false, done: assets.length, total: assets.length, finished: true, units: null });
     setTimeout(() => progress.finished && !progress.running && report({ finished: false }), DONE_SHOWN_MS);
   } catch (error) {
     report({ running: false, error });

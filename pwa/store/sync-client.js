@@ -160,6 +160,9 @@ export class SyncClient {
     this.#set({ online: true, syncing: true, attempts: this.state.attempts + 1 });
     try {
       await this.#pushAll();
+      // Photo and signature bytes go up beside the records (store/upload.js); not awaited,
+      // so a slow upload never holds back the pull.
+      if (this.options.afterPush) Promise.resolve().then(this.options.afterPush).catch(() => null);
       await this.#pullAll();
       const lastSyncAt = this.options.now();
       await this.db.put('meta', lastSyncAt, 'lastSyncAt');

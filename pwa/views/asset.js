@@ -7,6 +7,9 @@ import { formatDate, formatDateTime, localToday } from '../i18n/dates.js';
 import { ApiError } from '../store/api.js';
 import { openStore } from '../store/db.js';
 import { cached, putCache, rememberAsset, rememberRetired } from '../store/prime.js';
+import { mutate } from '../store/local.js';
+import { go } from '../router.js';
+import { uuidv7 } from '../store/uuidv7.js';
 
 function unavailable(key) {
   return new ApiError(404, { error: 'asset_unavailable', message: t(key) });
@@ -131,6 +134,7 @@ export function view(data, { online }) {
       </header>
       ${online ? '' : html`<p class="notice">${t('assetOfflineNote')}</p>`}
       ${details(data)}
+      ${dayButtons(asset)}
       <h3>${t('openTickets')}</h3>
       <p class="empty">${t('openTicketsEmpty')}</p>
       <h3>${t('assetHistory')}</h3>
@@ -138,3 +142,23 @@ export function view(data, { online }) {
       <a class="button secondary" href="#/scan">${t('scanAnother')}</a>
     </article>`;
 }
+
+// Start an inspection or report a fault right here (H5): both work offline, as sync mutations.
+function dayButtons(asset) {
+  if (asset.status === 'retired') return '';
+  return html`<div class="button-row asset-actions">
+    <a class="button primary" id="asset-inspect" href="#/inspections/new?asset=${encodeURIComponent(asset.id)}">${t('insp.startInspection')}</a>
+    <button type="button" class="secondary" data-action="report-fault" data-asset="${asset.id}" data-site="${asset.site_id}"
+      data-name="${asset.name}">${t('insp.reportFault')}</button>
+  </div>`;
+}
+
+export const actions = {
+  'report-fault': async (element) => {
+    const id = uuidv7();
+    const { asset: assetId, site: siteId, name } = element.dataset;
+    const title = t('insp.faultTitle', { asset: name }).slice(0, 200);
+    await mutate('work_order', id, 'work_order.create', { title, notes: '', site_id: siteId, asset_id: assetId });
+    go(`/work-orders/${id}`);
+  },
+};

@@ -97,7 +97,8 @@ function syncSection({ sync }, online) {
         ${item(t('syncLastLabel'), last, 'sync-last')}
         ${item(t('syncProblemsLabel'), count(sync.problems), 'sync-problems')}
       </dl>
-      ${sync.problems ? html`<p class="notice">${t('syncProblemsHint')}</p>` : ''}
+      ${sync.problems ? html`<p class="notice">${t('syncProblemsHint')}</p>
+        <a class="button secondary" href="#/conflicts" id="open-conflicts">${t('conflicts.openLink')}</a>` : ''}
     </section>`;
 }
 

@@ -14,6 +14,7 @@ from PIL import Image
 from backend.blobs.models import Blob
 from backend.blobs.store import MediaStore
 from backend.photos.models import Photo
+from backend.signatures.models import Amendment
 
 
 def tiny_jpeg(colour: tuple[int, int, int]) -> bytes:
@@ -59,3 +60,15 @@ async def add_evidence(session, world) -> None:
         await session.flush()
         world.extra[tag]["blob_sha256"] = sha
         world.extra[tag]["photo_id"] = photo.id
+        # An amendment request waiting for a dispatcher (no chain entry needed to approve it).
+        amendment = Amendment(
+            record_kind="work_order",
+            record_id=f"wo-{tag}",
+            version=1,
+            site_id=side.site_id,
+            reason="wrong part number",
+            requested_by=world.user_ids[f"technician_{tag}"],
+        )
+        session.add(amendment)
+        await session.flush()
+        world.extra[tag]["amendment_id"] = amendment.id

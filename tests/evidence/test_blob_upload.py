@@ -145,7 +145,7 @@ async def test_a_blob_is_readable_only_through_a_photo_the_caller_may_see(client
         "sha256": sha,
         "site_id": world.a.site_id,
         "record_kind": "work_order",
-        "record_id": "wo-1",
+        "record_id": world.extra["a"]["work_order_id"],
         "phase": "before",
         "captured_at": "2026-11-20T08:00:00Z",
     }
@@ -157,5 +157,5 @@ async def test_a_blob_is_readable_only_through_a_photo_the_caller_may_see(client
     await login(client, "technician_b")
     assert (await client.get(f"/api/blobs/{sha}")).status_code == 404
     # Knowing the hash is not enough to borrow the bytes into a record of one's own.
-    claim = {**photo, "site_id": world.b.site_id}
+    claim = {**photo, "site_id": world.b.site_id, "record_id": world.extra["b"]["work_order_id"]}
     assert (await client.post("/api/photos", json=claim)).json()["error"] == "blob_held_elsewhere"

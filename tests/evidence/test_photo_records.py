@@ -18,7 +18,7 @@ def photo_body(world, sha: str, **extra) -> dict:
         "sha256": sha,
         "site_id": world.a.site_id,
         "record_kind": "work_order",
-        "record_id": "wo-7",
+        "record_id": world.extra["a"]["work_order_id"],
         "phase": "after",
         "captured_at": "2026-11-20T08:30:00Z",
         "asset_code": "CAM-0012",
@@ -44,7 +44,9 @@ async def test_a_retried_attach_with_the_same_id_is_not_a_second_photo(client, w
     first = await client.post("/api/photos", json=body)
     second = await client.post("/api/photos", json=body)
     assert first.json() == second.json()
-    listed = await client.get("/api/photos", params={"record_kind": "work_order", "record_id": "wo-7"})
+    listed = await client.get(
+        "/api/photos", params={"record_kind": "work_order", "record_id": world.extra["a"]["work_order_id"]}
+    )
     assert [p["id"] for p in listed.json()] == [body["id"]]
 
 
@@ -52,7 +54,9 @@ async def test_photos_of_another_site_are_neither_listed_nor_readable(client, wo
     await login(client, "technician_a")
     mine = (await client.post("/api/photos", json=photo_body(world, "c" * 64))).json()
     await login(client, "technician_b")
-    listed = await client.get("/api/photos", params={"record_kind": "work_order", "record_id": "wo-7"})
+    listed = await client.get(
+        "/api/photos", params={"record_kind": "work_order", "record_id": world.extra["a"]["work_order_id"]}
+    )
     assert listed.json() == []
     assert (await client.get(f"/api/photos/{mine['id']}")).status_code == 404
     assert (await client.get(f"/api/photos/{mine['id']}/watermarked")).status_code == 404

@@ -7,7 +7,6 @@ from tests.live import ACTIVATED, PHONE
 pytestmark = pytest.mark.browser
 
 
-
 def log_in(page, server, username):
     page.goto(server.url + "/")
     page.fill("#username", username)
@@ -24,8 +23,9 @@ def test_a_technician_logs_in_and_sees_the_home_screen_in_chinese(browser, live_
     page.screenshot(path=artifacts / "login-zh.png")
     log_in(page, live_server, "tech1")
     assert "驻场工程师 A" in page.inner_text("#greeting")
-    sites = page.locator(".site strong").all_inner_texts()
-    assert sites == sorted(sites) and "示例市第一看守所" in sites and len(sites) == 3
+    # Today: the technician's own tickets (the demo assigns some to tech1).
+    page.wait_for_selector(".ticket-title", timeout=60_000)
+    assert page.locator(".ticket-title").count() >= 1
     page.screenshot(path=artifacts / "home-zh.png")
     context.close()
 

@@ -1,0 +1,1 @@
+"""Printable forms the client keeps: the service record and the inspection report (PDF)."""

@@ -1,0 +1,83 @@
+"""What a work-order screen shows beside the merge record: the transition history and the
+stored deadlines with each SLA window's state (issue 5, items 4-5), read in two queries for
+any number of orders."""
+
+from datetime import datetime
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import utcnow
+from backend.work_orders.escalation import sla_flags
+from backend.work_orders.lifecycle import effective_severity
+from backend.work_orders.models import WorkOrder, WorkOrderTransition
+from backend.work_orders.schemas import SlaOut, TransitionOut, WorkOrderOut
+from backend.work_orders.sla_clock import snapshot
+
+
+def transition_out(row: WorkOrderTransition) -> TransitionOut:
+    return TransitionOut(
+        from_status=row.from_status,
+        to_status=row.to_status,
+        by_user_id=row.by_user_id,
+        assignee_id=row.assignee_id,
+        previous_assignee_id=row.previous_assignee_id,
+        reason=row.reason,
+        device_at=row.device_at,
+        received_at=row.received_at,
+        trusted_at=row.trusted_at,
+        clamped=row.clamped,
+    )
+
+
+def sla_out(order: WorkOrder, now: datetime) -> SlaOut:
+    ticket = snapshot(order)
+    flags = sla_flags(ticket, now) if ticket else None
+    return SlaOut(
+        severity=effective_severity(order),
+        proposed_severity=order.proposed_severity,
+        reported_at=order.reported_at,
+        respond_by=order.respond_by,
+        on_site_by=order.on_site_by,
+        repaired_by=order.repaired_by,
+        responded_at=order.responded_at,
+        arrived_at=order.arrived_at,
+        resolved_at=order.resolved_at,
+        closed_at=order.closed_at,
+        follow_up_due_by=order.follow_up_due_by,
+        escalation_tier=order.escalation_tier,
+        breached=bool(flags and flags.breached),
+        windows=flags.windows if flags else [],
+    )
+
+
+async def with_details(
+    db: AsyncSession, outs: list[WorkOrderOut], now: datetime | None = None
+) -> list[WorkOrderOut]:
+    if not outs:
+        return outs
+    now = now or utcnow()
+    ids = [o.id for o in outs]
+    # The sync store writes with plain statements: refresh whatever the session holds.
+    stmt = select(WorkOrder).where(WorkOrder.id.in_(ids)).execution_options(populate_existing=True)
+    orders = {o.id: o for o in await db.scalars(stmt)}
+    history: dict[str, list[TransitionOut]] = {}
+    rows = await db.scalars(
+        select(WorkOrderTransition)
+        .where(WorkOrderTransition.work_order_id.in_(ids))
+        .order_by(WorkOrderTransition.received_at, WorkOrderTransition.id)
+    )
+    for row in rows:
+        history.setdefault(row.work_order_id, []).append(transition_out(row))
+    return [
+        msgspec.structs.replace(
+            out,
+            history=history.get(out.id, []),
+            sla=sla_out(orders[out.id], now),
+            source=orders[out.id].source,
+        )
+        if out.id in orders
+        else out
+        for out in outs
+    ]

@@ -1,0 +1,167 @@
+// Inspection plans (DOMAIN.md: scope × frequency, incl. before holidays and events): the list,
+// a new plan, archiving one (after a confirmation; its past rounds stay).
+import { html } from '../components/html.js';
+import { lang, t } from '../i18n/index.js';
+import { formatDate, localToday } from '../i18n/dates.js';
+import {
+  alertBox, consoleScreen, errorText, formValues, loadReference, personName, siteName, siteOptions,
+} from './console-reference.js';
+
+const PATH = '/console/plans';
+const FREQUENCIES = ['daily', 'weekly', 'twice_weekly', 'biweekly', 'monthly', 'bimonthly', 'quarterly',
+  'three_per_quarter', 'half_yearly', 'yearly', 'event'];
+const state = { values: {}, message: null };
+
+export const refreshOnSync = false;
+
+export async function load({ api }) {
+  const [ref, plans, templates, systems] = await Promise.all([
+    loadReference(api), api('GET', '/api/inspection-plans'), api('GET', '/api/checklist-templates'),
+    api('GET', '/api/system-types'),
+  ]);
+  const message = state.message;
+  state.message = null;
+  const name = (item) => (lang() === 'zh-CN' ? item.name_zh : item.name_en);
+  // Device types are named by their checklist templates, systems by the system catalogue.
+  const deviceTypes = new Map(templates.filter((x) => x.latest).map((x) => [x.device_type, name(x)]));
+  const systemNames = new Map(systems.map((x) => [x.key, name(x)]));
+  return { ref, plans, message, deviceTypes, systemNames };
+}
+
+function scopeText({ deviceTypes, systemNames }, plan) {
+  if (plan.asset_ids?.length) return t('console.planDevices', { count: plan.asset_ids.length });
+  if (plan.device_type) return deviceTypes.get(plan.device_type) ?? plan.device_type;
+  if (plan.system) return systemNames.get(plan.system) ?? plan.system;
+  return t('console.planWholeSite');
+}
+
+function planRow(data, plan) {
+  const { ref } = data;
+  const when = plan.frequency === 'event'
+    ? t('console.eventOn', { date: formatDate(plan.event_date) }) : t(`console.freq_${plan.frequency}`);
+  const scope = scopeText(data, plan);
+  return html`
+    <tr>
+      <th scope="row">${plan.name}</th>
+      <td data-label="${t('console.site')}">${siteName(ref, plan.site_id)}</td>
+      <td data-label="${t('console.frequency')}">${when}</td>
+      <td data-label="${t('console.planScope')}">${scope}</td>
+      <td data-label="${t('console.startsOn')}">${formatDate(plan.starts_on)}</td>
+      <td data-label="${t('console.assignee')}">${plan.assignee_id ? personName(ref, plan.assignee_id) : t('console.noAssignee')}</td>
+      <td class="row-action"><button type="button" class="secondary small" data-action="archive-plan"
+        data-id="${plan.id}" data-name="${plan.name}">${t('console.archive')}</button></td>
+    </tr>`;
+}
+
+function planTable(data) {
+  const { plans } = data;
+  if (!plans.length) return html`<p class="empty">${t('console.plansEmpty')}</p>`;
+  return html`
+    <table class="board plans">
+      <caption class="wb-visually-hidden">${t('console.plansTitle')}</caption>
+      <thead><tr><th scope="col">${t('console.planName')}</th><th scope="col">${t('console.site')}</th>
+        <th scope="col">${t('console.frequency')}</th><th scope="col">${t('console.planScope')}</th>
+        <th scope="col">${t('console.startsOn')}</th><th scope="col">${t('console.assignee')}</th>
+        <th scope="col"><span class="wb-visually-hidden">${t('console.actions')}</span></th></tr></thead>
+      <tbody>${plans.map((p) => planRow(data, p))}</tbody>
+    </table>`;
+}
+
+function technicianOptions(ref, siteId) {
+  const technicians = siteId ? ref.siteTechnicians.get(siteId) ?? [] : [];
+  return html`<option value="">${t('console.noAssignee')}</option>
+    ${technicians.map((a) => html`<option value="${a.user_id}" ${a.user_id === state.values.assignee_id ? html`selected` : ''}>
+      ${a.display_name}</option>`)}`;
+}
+
+function planForm({ ref, deviceTypes }) {
+  const v = state.values;
+  return html`
+    <form id="plan-form" class="card console-form" novalidate aria-labelledby="plan-form-title">
+      <h3 id="plan-form-title">${t('console.newPlan')}</h3>
+      <label for="p-site">${t('console.site')}</label>
+      <select id="p-site" name="site_id" required>${siteOptions(ref, v.site_id ?? '')}</select>
+      <label for="p-name">${t('console.planName')}</label>
+      <input id="p-name" name="name" required maxlength="200" value="${v.name ?? ''}">
+      <div class="form-pair">
+        <div><label for="p-frequency">${t('console.frequency')}</label>
+          <select id="p-frequency" name="frequency">${FREQUENCIES.map((f) => html`
+            <option value="${f}" ${f === (v.frequency ?? 'monthly') ? html`selected` : ''}>${t(`console.freq_${f}`)}</option>`)}
+          </select></div>
+        <div><label for="p-starts">${t('console.startsOn')}</label>
+          <input id="p-starts" name="starts_on" type="date" required value="${v.starts_on ?? localToday()}"></div>
+      </div>
+      <div class="form-pair">
+        <div><label for="p-event">${t('console.eventDate')}</label>
+          <input id="p-event" name="event_date" type="date" value="${v.event_date ?? ''}" aria-describedby="p-event-hint">
+          <p class="meta" id="p-event-hint">${t('console.eventDateHint')}</p></div>
+        <div><label for="p-assignee">${t('console.assignee')}</label>
+          <select id="p-assignee" name="assignee_id">${technicianOptions(ref, v.site_id)}</select></div>
+      </div>
+      <label for="p-device-type">${t('console.planScope')}</label>
+      <select id="p-device-type" name="device_type">
+        <option value="">${t('console.planWholeSite')}</option>
+        ${[...deviceTypes].map(([key, label]) => html`<option value="${key}" ${key === v.device_type ? html`selected` : ''}>${label}</option>`)}
+      </select>
+      <button type="submit" class="primary">${t('console.createPlan')}</button>
+    </form>`;
+}
+
+export function view(data, { user }) {
+  const { ref, message } = data;
+  return consoleScreen(PATH, user, html`
+    <header class="console-head"><h2>${t('console.plansTitle')}</h2></header>
+    ${message ? alertBox(message.text, message.kind) : ''}
+    ${planTable(data)}
+    ${ref.sites.length ? planForm(data) : ''}`);
+}
+
+function planBody(v) {
+  const body = { site_id: v.site_id, name: v.name, frequency: v.frequency, starts_on: v.starts_on };
+  if (v.frequency === 'event') body.event_date = v.event_date;
+  if (v.assignee_id) body.assignee_id = v.assignee_id;
+  if (v.device_type) body.device_type = v.device_type;
+  return body;
+}
+
+async function create(ctx, form) {
+  const v = (state.values = formValues(form));
+  if (!v.site_id || !v.name || !v.starts_on || (v.frequency === 'event' && !v.event_date)) {
+    state.message = { kind: 'bad', text: t(v.frequency === 'event' ? 'console.needEventDate' : 'console.needPlanFields') };
+    return ctx.refresh();
+  }
+  try {
+    await ctx.api('POST', '/api/inspection-plans', planBody(v));
+    state.values = {};
+    state.message = { kind: 'ok', text: t('console.planCreated', { name: v.name }) };
+  } catch (error) {
+    state.message = { kind: 'bad', text: errorText(error) };
+  }
+  ctx.refresh();
+}
+
+export function mounted(screen, data, ctx) {
+  const form = screen.querySelector('#plan-form');
+  form?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    create(ctx, form);
+  });
+  // The assignee list depends on the site: redraw it when the site changes.
+  form?.querySelector('#p-site')?.addEventListener('change', () => {
+    state.values = formValues(form);
+    form.querySelector('#p-assignee').innerHTML = String(technicianOptions(data.ref, state.values.site_id));
+  });
+}
+
+export const actions = {
+  'archive-plan': async (element, ctx) => {
+    if (!confirm(t('console.confirmArchive', { name: element.dataset.name }))) return;
+    try {
+      await ctx.api('DELETE', `/api/inspection-plans/${encodeURIComponent(element.dataset.id)}`);
+      state.message = { kind: 'ok', text: t('console.planArchived', { name: element.dataset.name }) };
+    } catch (error) {
+      state.message = { kind: 'bad', text: errorText(error) };
+    }
+    ctx.refresh();
+  },
+};

@@ -1,0 +1,247 @@
+"""The technician's work order and the client's signing view in headless Chromium at 390×844,
+against its own demo server (the journey moves a demo ticket, so it does not share
+`live_server`): accept → en route → on site, the missing-evidence list, photos by phase,
+diagnosis, parts, the three-level verification with the 30-minute timer (the page clock jumps
+the half hour), then the client signs with the mouse; after sync the server holds the signed
+record and every photo's bytes under their SHA-256."""
+
+import io
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests.live import PHONE, demo_server
+
+pytestmark = pytest.mark.browser
+
+# Switches the language in place (the app's own language control), so the screen keeps its
+# state: the timer keeps running, typed text stays.
+SET_LANGUAGE = """(code) => {
+  const select = document.createElement('select');
+  select.dataset.action = 'language';
+  select.innerHTML = `<option value="${code}">${code}</option>`;
+  document.getElementById('app').append(select);
+  select.value = code;
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+}"""
+
+# Rows of one IndexedDB store (optionally through an index) as the page holds them.
+READ_ALL = """([store, index, key]) => new Promise((resolve) => {
+  const open = indexedDB.open('weibao');
+  open.onsuccess = () => {
+    const source = open.result.transaction(store).objectStore(store);
+    const request = (index ? source.index(index) : source).getAll(key ?? undefined);
+    request.onsuccess = () => resolve(request.result.map(({ bytes, ...row }) => row));
+  };
+})"""
+ERRORS: list[str] = []
+SERVER = {}
+
+
+def stored(page, store, index=None, key=None):
+    return page.evaluate(READ_ALL, [store, index, key])
+
+
+def outbox(page):
+    return [(r["state"], r["mutation"]["name"], r["result"]) for r in stored(page, "outbox")]
+
+
+def blob_states(page):
+    return [(b["sha256"], b["state"], b.get("kind")) for b in stored(page, "blobs")]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = demo_server(tmp_path_factory.mktemp("wo") / "data")
+    yield server
+    server.stop()
+
+
+def api_client(server, username="tech1") -> httpx.Client:
+    client = httpx.Client(base_url=server.url, timeout=20)
+    client.get("/api/health")
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+    client.post("/api/auth/login", json={"username": username, "password": "weibao-demo"}).raise_for_status()
+    return client
+
+
+def jpeg(colour: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), colour).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def wait_until(check, timeout=60.0, every=0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("timed out waiting for the server")
+
+
+def set_language(page, code):
+    page.evaluate(SET_LANGUAGE, code)
+    page.wait_for_function("(code) => document.documentElement.lang === code", arg=code)
+
+
+def shots(page, artifacts, name, focus=None):
+    """The phone's screen (390×844) in Chinese, then English, scrolled to `focus`; the app
+    stays Chinese afterwards."""
+    for code in ("zh-CN", "en"):
+        set_language(page, code)
+        if focus:
+            page.locator(focus).first.evaluate("(el) => el.scrollIntoView({ block: 'center' })")
+        page.screenshot(path=artifacts / f"{name}-{code}.png")
+    set_language(page, "zh-CN")
+
+
+def tap(page, selector, until, timeout=40):
+    """Taps until `until` shows (a tap landing during a redraw is lost, as on a phone); the
+    screens remove or change what was tapped once it took effect, so nothing is sent twice."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.locator(until).count():
+            return
+        button = page.locator(selector)
+        if button.count():
+            button.first.click(timeout=5_000)
+        page.wait_for_timeout(1_500)
+    conflicts = [r["server"] for r in stored(page, "records", "by-entity", "conflict")]
+    raise AssertionError(
+        f"{until} never showed; outbox {outbox(page)}, conflicts {conflicts}, "
+        f"page errors {ERRORS}, server {SERVER.get('state', str)()}"
+    )
+
+
+def synced(page):
+    """Every change on this phone has been accepted by the server (the outbox is empty)."""
+    wait_until(lambda: not outbox(page), timeout=60)
+
+
+def move(page, to):
+    tap(page, f"[data-action=move][data-to={to}]", f"#wo-status[data-status={to}]")
+
+
+def add_photo(page, phase, colour):
+    page.set_input_files(
+        f"wb-photo-capture[data-phase={phase}] input[data-source=gallery]",
+        files=[{"name": f"{phase}.jpg", "mimeType": "image/jpeg", "buffer": jpeg(colour)}],
+    )
+    page.wait_for_selector(f".wo-phase[data-phase={phase}] > ul.wb-thumbs > li img", timeout=20_000)
+
+
+def draw(page, points):
+    box = page.locator("wb-signature-pad canvas").bounding_box()
+    page.mouse.move(box["x"] + points[0][0] * box["width"], box["y"] + points[0][1] * box["height"])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=6)
+    page.mouse.up()
+
+
+def test_a_technician_repairs_verifies_and_the_client_signs_and_the_server_gets_it_all(
+    browser, server, artifacts
+):
+    api = api_client(server)
+    ticket = next(w for w in api.get("/api/my/work-orders").json() if w["status"] == "dispatched")
+    SERVER["state"] = lambda: api.get(f"/api/work-orders/{ticket['id']}").json()
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and ERRORS.append(m.text))
+    page.on("pageerror", lambda e: ERRORS.append(str(e)))
+    # The phone's clock starts 45 minutes back, so the 30-minute stability wait can be jumped
+    # later without the phone's times running ahead of the server's.
+    page.clock.install(time=datetime.now(UTC) - timedelta(minutes=45))
+    # As from a notification: the link first, then the login; the screen opens right after.
+    page.goto(f"{server.url}/#/work-orders/{ticket['id']}")
+    page.fill("#username", "tech1")
+    page.fill("#password", "weibao-demo")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#wo-title", timeout=30_000)
+    assert page.inner_text("#wo-title") == ticket["title"]
+    assert page.locator("[data-action=move]").count() >= 1
+    assert page.locator(".wo-sla [data-deadline]").count() >= 1, "live SLA countdowns"
+    shots(page, artifacts, "work-order")
+
+    move(page, "accepted")
+    move(page, "en_route")
+    move(page, "on_site")
+    tap(page, "[data-action=move][data-to=repaired]", "#wo-missing")
+    missing = page.eval_on_selector_all(
+        "#wo-missing [data-missing]", "els => els.map((e) => e.dataset.missing)"
+    )
+    assert missing == ["photo.before", "photo.during", "photo.after", "diagnosis"]
+    assert page.locator(".wo-phase.missing").count() == 3
+    assert page.inner_text("#wo-status") == "已到场", "nothing was sent"
+    shots(page, artifacts, "work-order-missing", "#wo-missing")
+
+    for phase, colour in (("before", (200, 30, 30)), ("during", (30, 160, 30)), ("after", (30, 30, 200))):
+        add_photo(page, phase, colour)
+    assert page.locator(".wo-phase.missing").count() == 0
+    page.select_option("#wo-cause", "ageing_damage")
+    page.fill("#wo-findings", "电源模块老化，输出电压偏低")
+    page.fill("#wo-actions", "更换电源模块并重新上电")
+    tap(page, "[data-action=saveDiagnosis]", "#wo-diagnosis [data-saved=yes]")
+    page.fill("[data-part='0'][data-key=item]", "12V 电源模块")
+    page.fill("[data-part='0'][data-key=quantity]", "2")
+    tap(page, "[data-action=saveParts]", "#wo-parts-part [data-saved=yes]")
+    move(page, "repaired")
+
+    page.check("[data-verify=self_check_in_range]")
+    synced(page)
+    page.check("[data-verify=functional_test_passed]")
+    synced(page)
+    tap(
+        page,
+        "[data-action=move][data-to=verified]",
+        "#wo-missing [data-missing='verification.stable_30_minutes']",
+    )
+    tap(page, "[data-action=startTimer]", ".wo-countdown")
+    assert page.is_disabled("[data-action=markStable]")
+    page.clock.fast_forward("10:00")
+    page.wait_for_function("/^(19|20):/.test(document.querySelector('.wo-countdown').textContent)")
+    shots(page, artifacts, "work-order-timer", ".wo-timer")
+    page.reload()
+    page.wait_for_selector(".wo-countdown", timeout=20_000)  # the timer lives in the record
+    page.clock.fast_forward("21:00")
+    page.wait_for_selector("[data-action=markStable]:not([disabled])")
+    tap(page, "[data-action=markStable]", "p#wo-stable")
+    move(page, "verified")
+
+    tap(page, "#wo-sign", "#sign-hash")
+    shown_hash = page.get_attribute("#sign-hash", "data-hash")
+    assert page.locator(".sign-photos img").count() == 3
+    page.fill("#sign-name", "王建国")
+    page.fill("#sign-role", "甲方代表 示例市看守所")
+    shots(page, artifacts, "sign")
+    shots(page, artifacts, "sign-form", "#sign-form button[type=submit]")
+    tap(page, "#sign-form button[type=submit]", "wb-signature-pad canvas")
+    draw(page, [(0.15, 0.6), (0.3, 0.3), (0.45, 0.65), (0.6, 0.35), (0.8, 0.6)])
+    draw(page, [(0.2, 0.75), (0.85, 0.72)])
+    page.click("[data-sign=done]")
+    page.wait_for_selector("#wo-status[data-status=signed]", timeout=20_000)
+
+    # After sync: the server has the signed record (same hash) and every photo's bytes.
+    order = wait_until(
+        lambda: (o := api.get(f"/api/work-orders/{ticket['id']}").json())["status"] == "signed" and o
+    )
+    assert order["diagnosis"]["cause"] == "ageing_damage"
+    assert order["parts_used"] == [{"item": "12V 电源模块", "quantity": 2}]
+    answer = api.get(f"/api/work-orders/{ticket['id']}/hash").json()
+    assert answer["record_hash"] == shown_hash and answer["locked"], "the server signed what the client saw"
+    blobs = blob_states(page)
+    photos = [sha for sha, _state, kind in blobs if kind == "photo"]
+    signature = [sha for sha, _state, kind in blobs if kind == "signature"]
+    assert len(photos) == 3 and len(signature) == 1
+    for sha in photos + signature:
+        wait_until(
+            lambda sha=sha: api.head(f"/api/blobs/{sha}").headers.get("weibao-blob-state") == "present"
+        )
+    wait_until(lambda: all(state != "local" for _sha, state, _kind in blob_states(page)))
+    context.close()
+    api.close()
