@@ -12,6 +12,7 @@ import { readBlob } from '../store/blobs.js';
 import { openStore } from '../store/db.js';
 import { liveEvents, mutate, record } from '../store/local.js';
 import { fetchTemplate, inspectionMeta, rememberInspection, templateFor } from '../store/my-work.js';
+import { claimBlob } from '../store/upload.js';
 import { uuidv7 } from '../store/uuidv7.js';
 import { evaluate, judgeAll, latestAnswers, parseReading, photoCounts } from './inspection-checks.js';
 import { itemCard, label, verdictText } from './inspection-items.js';
@@ -188,6 +189,8 @@ async function onPhoto(event, ctx) {
   const key = event.target.dataset.item;
   const photo = { sha256: event.detail.sha256, phase: 'other', captured_at: new Date().toISOString(), item: key };
   await mutate('inspection', current.id, 'inspection.add_photo', { photo_id: uuidv7(), photo });
+  // The upload queue sends bytes only once a record files them under its site.
+  await claimBlob(await openStore(), photo.sha256, { site_id: current.meta.site_id, kind: 'inspection' });
   ctx.refresh();
 }
 
