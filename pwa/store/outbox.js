@@ -22,8 +22,11 @@ export function seenBase(state, fieldNames = []) {
   if (!state) return {};
   const base = { version: state.version, values: {} };
   for (const name of fieldNames) {
-    if (name === 'status') base.status = state.fields.status;
-    else base.values[name] = state.fields[name];
+    const value = state.fields[name];
+    if (name === 'status') base.status = value;
+    // The wire's base holds scalars only (PROTOCOL.md §2): a structured value would make the
+    // server refuse the whole batch, and the outbox would never drain past it.
+    else if (value === null || value === undefined || typeof value !== 'object') base.values[name] = value ?? null;
   }
   return base;
 }
