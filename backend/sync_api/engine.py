@@ -282,6 +282,9 @@ class Batch:
                 return self._refuse(mutation, f"no site {site_id}" if site_id else "a site_id is needed")
         if op.kind == "move" and op.field == "assignee" and op.to is not None and op.to not in self.users:
             return self._refuse(mutation, f"no user {op.to}")
+        borrowed = op.kind == "add_event" and op.field == "photos"
+        if borrowed and self._held_elsewhere((op.data or {}).get("sha256")):
+            return self._refuse(mutation, "these photo bytes were uploaded by someone else")
         check = self.checks.get(mutation.entity)
         if check is not None:  # creates too (state None): an inspection start is checked
             replaced = check.check(state, mutation, self.now_ms)
@@ -291,6 +294,22 @@ class Batch:
         if state is None and decision.status == "applied":
             decision.state.update(site_id=site_id, asset_id=asset_id)  # type: ignore[union-attr]
         return decision
+
+    def _held_elsewhere(self, sha256: str | None) -> bool:
+        """Knowing a hash is not enough to borrow its bytes into one's own record (the REST
+        rule of backend/photos/service.blob_state_for): stored bytes may be referenced only by
+        their uploader or by someone who already sees a photo of them."""
+        rows = self.statements.rows("SELECT created_by FROM blobs WHERE sha256 = :s", {"s": sha256})
+        if not rows or rows[0][0] == self.caller.user_id or self.caller.site_ids is None:
+            return False
+        if not self.caller.site_ids:
+            return True
+        fragment, params = in_list("v", sorted(self.caller.site_ids))
+        seen = self.statements.rows(
+            f"SELECT 1 FROM photos WHERE blob_sha256 = :s AND site_id IN {fragment} LIMIT 1",
+            {**params, "s": sha256},
+        )
+        return not seen
 
     def _refuse(self, mutation: Mutation, message: str) -> Decision:
         hlc, clamped = clamp_text(mutation.hlc, self.now_ms)

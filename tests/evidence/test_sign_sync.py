@@ -193,3 +193,22 @@ async def test_a_photo_attached_by_rest_to_an_inspection_is_an_inspection_photo_
     changes = (await pull_all(client))["changes"]
     state = [c for c in changes if c["entity"] == "inspection" and c["id"] == inspection][-1]["data"]
     assert state["events"]["photos"][body["id"]]["data"]["sha256"] == "d" * 64
+
+
+async def test_a_pushed_photo_cannot_borrow_bytes_another_site_uploaded(client, world, db_file):
+    await login(client, "technician_a")
+    data = samples.jpeg_with_metadata(seed=41)
+    sha = samples.sha256(data)
+    assert (await samples.upload(client, data, world.a.site_id)).status_code == 204
+    await login(client, "technician_b")
+    wo = "wo-s9"
+    results = await push(
+        client,
+        mutation("work_order.create", wo, "phone-b9", title="借图", site_id=world.b.site_id),
+        mutation("work_order.add_photo", wo, "phone-b9", photo_id="wo-s9-p1", photo=photo(sha)),
+    )
+    assert [r["status"] for r in results.json()["results"]] == ["applied", "rejected"]
+    assert "someone else" in results.json()["results"][1]["message"]
+    with sqlite3.connect(db_file) as db:
+        assert db.execute("SELECT count(*) FROM photos WHERE id = 'wo-s9-p1'").fetchone() == (0,)
+    assert (await client.get(f"/api/blobs/{sha}")).status_code == 404
