@@ -41,21 +41,27 @@ function problem(error) {
     <button type="button" class="secondary" data-action="reload">${t('retry')}</button>`;
 }
 
+// Every showScreen call takes a number; only the newest may set or paint the screen, so a
+// slow load (a refresh after a sync) can never paint over a navigation that came after it.
+let navigation = 0;
+
 async function showScreen() {
+  const ticket = ++navigation;
   if (!state.user) return render(root, loginView(state.login));
   const found = resolve(currentPath(), visibleRoutes());
   if (!found) return paint(html`<p class="empty">${t('notFound')}</p>`);
   const module = await found.route.load();
+  if (ticket !== navigation) return;
   const context = ctx(found.params);
   const screen = { module, context, data: null };
   state.screen = screen;
   try {
     const data = await module.load(context);
-    if (state.screen !== screen) return; // a newer navigation or refresh owns the screen now
+    if (ticket !== navigation) return;
     screen.data = data;
     repaint();
   } catch (error) {
-    if (state.screen === screen) paint(problem(error));
+    if (ticket === navigation) paint(problem(error));
   }
 }
 

@@ -19,6 +19,9 @@ async function refill(db) {
 
 onPriming((progress) => progress.finished && openStore().then(refill));
 
+// A redraw would restart the camera and drop a shown outcome: no refresh after a sync.
+export const refreshOnSync = false;
+
 export async function load() {
   const db = await openStore();
   const [primed] = await Promise.all([primedInfo(db), refill(db)]);

@@ -117,8 +117,24 @@ def test_offline_edits_on_two_phones_merge_and_the_status_conflict_resolves_on_b
         assert server_state["status"] == "accepted"
         cards = [c for c in office.get("/api/conflicts").json() if c["record_id"] == order]
         assert [c["kind"] for c in cards] == ["stale_base"]
-        # The dispatcher keeps the accepted ticket (the decline came from stale information).
-        office.post(f"/api/conflicts/{cards[0]['id']}/resolve", json={"choice": "current"}).raise_for_status()
+        # The dispatcher decides on the conflicts screen: keep the accepted ticket (the
+        # decline came from stale information).
+        desk = browser.new_context(viewport=PHONE, locale="zh-CN")
+        try:
+            screen = desk.new_page()
+            screen.goto(server.url + "/")
+            screen.fill("#username", "dispatcher")
+            screen.fill("#password", "weibao-demo")
+            screen.click("button[type=submit]")
+            screen.wait_for_selector(".tabbar", timeout=60_000)
+            screen.evaluate("location.hash = '/conflicts'")
+            card = f".conflict.server[data-card='{cards[0]['id']}']"
+            screen.wait_for_selector(card, timeout=60_000)
+            screen.click(f"{card} [data-action=conflict-current]")
+            screen.wait_for_selector(card, state="detached", timeout=30_000)
+        finally:
+            desk.close()
+        assert office.get("/api/conflicts").json() == []
 
         for page in (a, b):
             page.evaluate(SYNC)
