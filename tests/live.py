@@ -82,6 +82,15 @@ class LiveServer:
         self.process = None
 
 
+def signed_in(server: LiveServer, username: str = "tech1") -> httpx.Client:
+    """An API client logged in as a demo user, sending the CSRF header every write needs."""
+    client = httpx.Client(base_url=server.url, timeout=30)
+    client.get("/api/health")
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+    client.post("/api/auth/login", json={"username": username, "password": "weibao-demo"}).raise_for_status()
+    return client
+
+
 def demo_server(data_dir: Path) -> LiveServer:
     """Migrated, loaded with demo data and serving."""
     server = LiveServer(data_dir=data_dir, port=free_port())

@@ -3,10 +3,9 @@
 
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.live import PHONE, demo_server
+from tests.live import PHONE, demo_server, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,15 +27,6 @@ def server(tmp_path_factory):
     running = demo_server(tmp_path_factory.mktemp("console") / "data")
     yield running
     running.stop()
-
-
-def api(server, username: str) -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=30)
-    client.get("/api/health")
-    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
-    client.post("/api/auth/login", json={"username": username, "password": "weibao-demo"}).raise_for_status()
-    return client
-
 
 def console_page(browser, server, username="dispatcher", locale="zh-CN", viewport=DESKTOP, path="/console"):
     context = browser.new_context(viewport=viewport, locale=locale)
@@ -63,7 +53,7 @@ def free_a_technician(client) -> tuple[dict, str]:
 def test_the_dispatcher_sees_the_board_by_urgency_and_dispatches_to_the_suggested_technician(
     browser, server, artifacts
 ):
-    client = api(server, "dispatcher")
+    client = signed_in(server, "dispatcher")
     reported, technician = free_a_technician(client)
     context, page = console_page(browser, server)
     page.wait_for_selector("tr.board-row")

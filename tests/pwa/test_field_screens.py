@@ -1,10 +1,9 @@
 """Priming, Scan, tag links, Asset and Settings in real headless Chromium at 390×844, against
 the demo server: the technician's register must answer with the network off."""
 
-import httpx
 import pytest
 
-from tests.live import ACTIVATED, PHONE
+from tests.live import ACTIVATED, PHONE, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,15 +25,6 @@ PENDING_CHANGE = """
 def fmt(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
-
-def api_client(server) -> httpx.Client:
-    client = httpx.Client(base_url=server.url)
-    client.get("/api/health")
-    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
-    client.post("/api/auth/login", json={"username": "tech1", "password": "weibao-demo"}).raise_for_status()
-    return client
-
-
 def site_assets(client, site_id):
     items, offset = [], 0
     while True:
@@ -48,7 +38,7 @@ def site_assets(client, site_id):
 @pytest.fixture(scope="module")
 def register(live_server):
     """A key device with its tag, and a replaced label (demo: first assets of site 一看)."""
-    client = api_client(live_server)
+    client = signed_in(live_server)
     try:
         return find_register(client)
     finally:

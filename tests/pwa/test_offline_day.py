@@ -9,11 +9,10 @@ test_today_and_inspection.py); this test proves they hold together without a net
 
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 
 from backend.assets import qr, tags
-from tests.live import CHROMIUM, CHROMIUM_ARGS, PHONE, demo_server
+from tests.live import CHROMIUM, CHROMIUM_ARGS, PHONE, demo_server, signed_in
 from tests.pwa.test_scanner import write_y4m
 from tests.pwa.test_today_and_inspection import PRIMED, SYNCED_RECORD, photo_png, shown, until
 from tests.pwa.test_work_order_screen import add_photo, blob_states, draw, move, outbox, tap, wait_until
@@ -30,10 +29,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def office(server):
-    client = httpx.Client(base_url=server.url, timeout=30)
-    client.get("/api/health")
-    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
-    client.post("/api/auth/login", json={"username": "tech1", "password": "weibao-demo"}).raise_for_status()
+    client = signed_in(server)
     yield client
     client.close()
 
@@ -175,10 +171,7 @@ def test_a_whole_day_offline_loses_nothing(camera_browser, server, office, camer
             lambda sha=sha: office.head(f"/api/blobs/{sha}").headers.get("weibao-blob-state") == "present"
         )
     # The signature chain and every stored file check out (weibao verify's admin API).
-    admin = httpx.Client(base_url=server.url, timeout=60)
-    admin.get("/api/health")
-    admin.headers["x-csrftoken"] = admin.cookies["csrftoken"]
-    admin.post("/api/auth/login", json={"username": "admin", "password": "weibao-demo"}).raise_for_status()
+    admin = signed_in(server, "admin")
     report = admin.get("/api/verify").json()
     assert report["ok"] and report["problems"] == [] and report["signed_records"] >= 1
     admin.close()

@@ -6,12 +6,11 @@ reload and reaches the server; a status conflict lands on the Conflicts screen."
 import io
 import time
 
-import httpx
 import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.live import PHONE, demo_server
+from tests.live import PHONE, demo_server, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,18 +55,9 @@ def server(tmp_path_factory):
     yield live
     live.stop()
 
-
-def rest(server, username="tech1") -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=30)
-    client.get("/api/health")
-    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
-    client.post("/api/auth/login", json={"username": username, "password": "weibao-demo"}).raise_for_status()
-    return client
-
-
 @pytest.fixture(scope="module")
 def tech(server):
-    client = rest(server)
+    client = signed_in(server)
     yield client
     client.close()
 
@@ -256,7 +246,7 @@ def test_a_status_conflict_shows_mine_and_the_current_value_and_the_dispatcher_d
             ["status"],
         ],
     )
-    dispatcher = rest(server, "dispatcher")
+    dispatcher = signed_in(server, "dispatcher")
     me = tech.get("/api/auth/me").json()["user"]["id"]
     dispatcher.post(f"/api/work-orders/{record_id}/assign", json={"assignee_id": me}).raise_for_status()
     dispatcher.post(f"/api/work-orders/{record_id}/transition", json={"to": "dispatched"}).raise_for_status()

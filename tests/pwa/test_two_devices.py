@@ -2,10 +2,9 @@
 conflicting status moves. After both sync, the fields are merged, the status conflict is a
 card for the dispatcher, and the dispatcher's resolution reaches both phones."""
 
-import httpx
 import pytest
 
-from tests.live import PHONE, demo_server
+from tests.live import PHONE, demo_server, signed_in
 from tests.pwa.test_app_sync import IDB_COUNT, wait_until
 
 pytestmark = pytest.mark.browser
@@ -26,15 +25,6 @@ def server(tmp_path_factory):
     yield server
     server.stop()
 
-
-def staff(server, username="dispatcher") -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=30)
-    client.get("/api/health")
-    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
-    client.post("/api/auth/login", json={"username": username, "password": "weibao-demo"}).raise_for_status()
-    return client
-
-
 def phone(browser, server):
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
@@ -54,8 +44,8 @@ def synced(page):
 
 
 def test_offline_edits_on_two_phones_merge_and_the_status_conflict_resolves_on_both(browser, server):
-    office = staff(server)
-    tech = staff(server, "tech1")
+    office = signed_in(server, "dispatcher")
+    tech = signed_in(server, "tech1")
     site = tech.get("/api/sites").json()[0]
     tech1 = tech.get("/api/auth/me").json()["user"]
     (a_context, a), (b_context, b) = phone(browser, server), phone(browser, server)

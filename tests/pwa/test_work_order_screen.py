@@ -9,11 +9,10 @@ import io
 import time
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from PIL import Image
 
-from tests.live import PHONE, demo_server
+from tests.live import PHONE, demo_server, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -58,15 +57,6 @@ def server(tmp_path_factory):
     server = demo_server(tmp_path_factory.mktemp("wo") / "data")
     yield server
     server.stop()
-
-
-def api_client(server, username="tech1") -> httpx.Client:
-    client = httpx.Client(base_url=server.url, timeout=20)
-    client.get("/api/health")
-    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
-    client.post("/api/auth/login", json={"username": username, "password": "weibao-demo"}).raise_for_status()
-    return client
-
 
 def jpeg(colour: tuple[int, int, int]) -> bytes:
     out = io.BytesIO()
@@ -147,7 +137,7 @@ def draw(page, points):
 def test_a_technician_repairs_verifies_and_the_client_signs_and_the_server_gets_it_all(
     browser, server, artifacts
 ):
-    api = api_client(server)
+    api = signed_in(server)
     ticket = next(w for w in api.get("/api/my/work-orders").json() if w["status"] == "dispatched")
     SERVER["state"] = lambda: api.get(f"/api/work-orders/{ticket['id']}").json()
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
