@@ -2,6 +2,7 @@
 rules of the sync package (tests/pwa/fake_sync.py)."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.pwa.fake_sync import FakeSyncServer
 from tests.pwa.store_harness import load_store, mutate, outbox_rows, phone_context
@@ -116,7 +117,11 @@ def test_backs_off_exponentially_on_server_errors_then_recovers(context, live_se
     page.evaluate("wb.sync.options.random = () => 1")
     create_order(page, "wo-3")
     page.evaluate("wb.sync.requestSync()")
-    page.wait_for_function(SETTLED, timeout=30_000)
+    try:
+        page.wait_for_function(SETTLED, timeout=90_000)  # generous: CI machines are loaded
+    except PlaywrightTimeout:
+        state = page.evaluate("wb.sync.state")
+        raise AssertionError(f"never settled: {state}, pushes {fake.push_attempts}") from None
 
     retries = page.evaluate("[...new Set(wb.states.map((s) => s.retryInMs).filter((d) => d !== null))]")
     assert retries == [40, 80, 160]
