@@ -150,7 +150,9 @@ def _legacy_answers(answers: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def save(statements, states: list[dict[str, Any]], dirty_events: set[str], now_ms: int) -> None:
+def save(
+    statements, states: list[dict[str, Any]], dirty_events: set[str], now_ms: int, _columns=None
+) -> None:
     now = datetime.fromtimestamp(now_ms / 1000, UTC).replace(tzinfo=None)
     statements.many(UPSERT, [_row(statements, state, now) for state in states])
     photo_events.save(statements, ENTITY, [s for s in states if s["id"] in dirty_events], now)

@@ -51,7 +51,9 @@ def load(statements, ids: list[str]) -> dict[str, dict[str, Any]]:
     }
 
 
-def save(statements, states: list[dict[str, Any]], _dirty_events: set[str], now_ms: int) -> None:
+def save(
+    statements, states: list[dict[str, Any]], _dirty_events: set[str], now_ms: int, _columns=None
+) -> None:
     now = datetime.fromtimestamp(now_ms / 1000, UTC).replace(tzinfo=None)
     fragment, params = in_list("a", [s["id"] for s in states])
     before = dict(statements.rows(f"SELECT id, status FROM assets WHERE id IN {fragment}", params))

@@ -203,6 +203,7 @@ class Batch:
         self.sites: set[str] = set()
         self.users: set[str] = set()
         self.dirty: dict[tuple[str, str], set[str]] = {}
+        self.created: set[tuple[str, str]] = set()
         self.losers: list[dict] = []
         self.conflicts: list[tuple[Any, str | None]] = []
         self.clamps: list[dict] = []
@@ -246,6 +247,8 @@ class Batch:
         # stored (and synced) all the same, or a later write would be decided differently.
         if decision.status == "applied" and decision.state != before:
             self.states[key] = decision.state  # type: ignore[assignment]
+            if before is None:
+                self.created.add(key)
             self.dirty.setdefault(key, set()).update(decision.changed or decision.state["events"])
         check = self.checks.get(mutation.entity)
         if check is not None and decision.status == "applied" and decision.state is not None:
@@ -315,6 +318,17 @@ class Batch:
         hlc, clamped = clamp_text(mutation.hlc, self.now_ms)
         return Decision(status="rejected", state=None, hlc=hlc, clamped=clamped, message=message)
 
+    def _columns(self, entity: str, states: list[dict[str, Any]]) -> dict[str, dict]:
+        """Row columns beyond the merge state for the records this batch creates, from the
+        entity's facts provider (entities.py: its optional `created`)."""
+        created = getattr(self.checks.get(entity), "created", None)
+        fresh = [state for state in states if (entity, state["id"]) in self.created]
+        if created is None or not fresh:
+            return {}
+        columns, effects = created(fresh, self.now_ms)
+        self.effects += effects
+        return columns
+
     def write(self) -> None:
         by_entity: dict[str, list[dict]] = {}
         for (entity, _), state in ((k, self.states[k]) for k in self.dirty):
@@ -327,7 +341,7 @@ class Batch:
                 for k, changed in self.dirty.items()
                 if k[0] == entity and not event_fields.isdisjoint(changed)
             }
-            TABLES[entity].save(self.statements, states, events, self.now_ms)
+            TABLES[entity].save(self.statements, states, events, self.now_ms, self._columns(entity, states))
         changes = [
             record_change(entity, self.states[(entity, rid)], self.now_ms) for entity, rid in self.dirty
         ]

@@ -25,6 +25,7 @@ from backend.dialect import in_list
 from backend.errors import Invalid
 from backend.photos.events import visible_phases
 from backend.work_orders import store
+from backend.work_orders.registration import Notice, from_ms, register
 from backend.work_orders.transitions import (
     Diagnosis,
     PartUsed,
@@ -140,6 +141,23 @@ class Requirements:
         attempt = Attempt(mutation, store.DECLARATION, hlc, clamped)
         current = {"status": state["fields"]["status"]}
         return attempt.conflict(state, "illegal_transition", ["status"], current, refusal.message)
+
+    def created(self, states: list[dict[str, Any]], now_ms: int) -> tuple[dict[str, dict], list[Notice]]:
+        """The registration columns of the tickets the batch creates, written by their INSERT,
+        and the notices they raise (a level-1 proposal alerts the site's technicians)."""
+        tickets = [
+            {
+                "id": state["id"],
+                "site_id": state["site_id"],
+                "asset_id": state.get("asset_id"),
+                "severity": state["fields"].get("severity"),
+                "proposed_severity": None,
+                "reported_at": None,
+            }
+            for state in states
+        ]
+        rows, notices = register(self.statements, tickets, from_ms(now_ms))
+        return {row["id"]: row for row in rows}, notices
 
     def applied(
         self, before: dict[str, Any] | None, after: dict[str, Any], mutation: Mutation, user_id: str

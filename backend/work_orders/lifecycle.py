@@ -13,24 +13,20 @@ the push domain's `enqueue_notification`, only for the pushes that produce one.
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import new_id
 from backend.dialect import in_list, run_statements
 from backend.push.service import enqueue_notification
-from backend.sites.models import Contract
 from backend.work_orders.device_time import trusted_event_time
 from backend.work_orders.follow_up import follow_up_window
 from backend.work_orders.guard import Move
-from backend.work_orders.models import WorkOrder
-from backend.work_orders.order_rows import aware, json_value, load_orders, load_sites, rows_by_id
-from backend.work_orders.sla import DEFAULT_POLICY, SlaPolicy, SlaTermsOverride, deadlines, merge_policy
-from backend.work_orders.sla import propose_severity as propose
+from backend.work_orders.order_rows import aware, load_orders, load_sites, rows_by_id
+from backend.work_orders.registration import Notice, effective_severity, from_ms, register
 from backend.work_orders.transitions import Status
-from sync.protocol import CreateWorkOrder, SetWorkOrderSeverity
+from sync.protocol import SetWorkOrderSeverity
 
 MILESTONES = {
     Status.ACCEPTED: "responded_at",
@@ -40,48 +36,11 @@ MILESTONES = {
     Status.CLOSED: "closed_at",
 }
 
-# (user ids, kind, work order id, severity, site short name): enqueue_notification's arguments.
-Notice = tuple[list[str], str, str, int, str]
-
-
-def effective_severity(order: WorkOrder | dict[str, Any]) -> int:
-    get = order.get if isinstance(order, dict) else lambda name: getattr(order, name)
-    return get("severity") or get("proposed_severity") or 3
-
-
-def policy_of(contract: Contract | None) -> SlaPolicy:
-    return policy_from((contract.sla_policy or {}) if contract else {})
-
-
-def policy_from(overrides: dict | None) -> SlaPolicy:
-    try:
-        parsed = {int(k): SlaTermsOverride(**_durations(v)) for k, v in (overrides or {}).items()}
-        return merge_policy(DEFAULT_POLICY, parsed)
-    except (TypeError, ValueError, AttributeError):
-        return DEFAULT_POLICY  # an unreadable contract override must not block a fault report
-
-
-def _durations(terms: dict) -> dict:
-    """Contract JSON states minutes: {"2": {"respond": 20, "repair": null}}."""
-    return {k: None if v is None else timedelta(minutes=v) for k, v in terms.items()}
-
-
-def from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)
-
-
 _SETTLING = (
     "SELECT id, site_id, asset_id, severity, proposed_severity, reported_at "  # what settling reads
     "FROM work_orders WHERE id IN {ids}"
 )
 _SETTLING_KEYS = ("id", "site_id", "asset_id", "severity", "proposed_severity", "reported_at")
-_CRITICALITY = "SELECT id, criticality FROM assets WHERE id IN {ids}"
-_TECHNICIANS = (
-    "SELECT u.id FROM users u JOIN site_assignments a ON a.user_id = u.id "
-    "WHERE a.site_id = :site AND u.role = 'technician'"
-)
-
-
 SET_DEADLINES = """UPDATE work_orders SET reported_at = :reported_at, proposed_severity = :proposed_severity,
     respond_by = :respond_by, on_site_by = :on_site_by, repaired_by = :repaired_by WHERE id = :id"""
 
@@ -89,48 +48,12 @@ SET_DEADLINES = """UPDATE work_orders SET reported_at = :reported_at, proposed_s
 def settle_rows(
     statements, work_order_ids: Iterable[str], now: datetime, fault_scope: str = "function_lost"
 ) -> list[Notice]:
-    """Registration facts of new tickets, then their stored deadlines; safe to call again.
-
-    A push may create a hundred tickets: the rows they need are read with one query per table,
-    not one per ticket, and written with one batched UPDATE (STACK-NOTES throughput).
-    """
+    """Registration facts of stored tickets not yet registered, then their stored deadlines
+    (again after a severity change); safe to call again."""
     orders = rows_by_id(statements, _SETTLING, work_order_ids, _SETTLING_KEYS)
-    sites = load_sites(statements, (o["site_id"] for o in orders.values()))
-    keys = rows_by_id(
-        statements, _CRITICALITY, (o["asset_id"] for o in orders.values()), ("id", "criticality")
-    )
-    notices: list[Notice] = []
-    rows, cache = [], {}
-    for order in orders.values():
-        site = sites[order["site_id"]]
-        order["reported_at"] = aware(order["reported_at"])
-        if order["reported_at"] is None:
-            order["reported_at"] = now
-            key = "key" if keys.get(order["asset_id"], {}).get("criticality") == "key" else "normal"
-            order["proposed_severity"] = int(propose(key, fault_scope))  # type: ignore[arg-type]
-            if order["proposed_severity"] == 1:
-                technicians = [r[0] for r in statements.rows(_TECHNICIANS, {"site": site["id"]})]
-                notices.append((technicians, "new_level1", order["id"], 1, site["short_name"]))
-        stamps = _deadline_stamps(statements, site, effective_severity(order), order["reported_at"], cache)
-        rows.append({"id": order["id"], "proposed_severity": order["proposed_severity"], **stamps})
+    rows, notices = register(statements, list(orders.values()), now, fault_scope)
     statements.many(SET_DEADLINES, rows)
     return notices
-
-
-def _deadline_stamps(statements, site: dict, severity: int, reported_at: datetime, cache: dict) -> dict:
-    """A push's new tickets mostly share site, level and receipt time: computed once each."""
-    key = (site["id"], severity, reported_at)
-    if key not in cache:
-        policy = policy_from(json_value(site["sla_policy"]))
-        terms = deadlines(policy, severity, site["area"], reported_at)
-        stamp = statements.timestamp
-        cache[key] = {
-            "reported_at": stamp(reported_at),
-            "respond_by": stamp(terms.respond_by),
-            "on_site_by": stamp(terms.on_site_by),
-            "repaired_by": stamp(terms.repaired_by),
-        }
-    return cache[key]
 
 
 INSERT_TRANSITION = """INSERT INTO work_order_transitions (id, work_order_id, from_status, to_status,
@@ -248,15 +171,16 @@ def _dispatch_notices(order: dict, move: Move, previous: str | None, short_name:
     return notices
 
 
-SETTLING = (CreateWorkOrder, SetWorkOrderSeverity)
-
-
-def after_push_rows(statements, mutations, results, moves: list[Move], at_ms: int) -> list[Notice]:
-    """New tickets get their registration facts and deadlines first, then the moves."""
+def after_push_rows(statements, mutations, results, effects: list, at_ms: int) -> list[Notice]:
+    """The batch's effects (guard.Requirements: `Move`s, and the notices of the tickets it
+    created and registered), then severity changes re-time their tickets."""
     received_at = from_ms(at_ms)
+    moves = [e for e in effects if isinstance(e, Move)]
+    notices = [e for e in effects if not isinstance(e, Move)]
     applied = {r.id for r in results if r.status == "applied"}
-    settle_ids = {m.record_id for m in mutations if m.id in applied and isinstance(m, SETTLING)}
-    notices = settle_rows(statements, settle_ids, received_at) if settle_ids else []
+    retimed = {m.record_id for m in mutations if m.id in applied and isinstance(m, SetWorkOrderSeverity)}
+    if retimed:
+        notices += settle_rows(statements, retimed, received_at)
     return notices + (record_move_rows(statements, moves, received_at) if moves else [])
 
 
@@ -282,7 +206,3 @@ async def record_moves(db: AsyncSession, moves: Iterable[Move], received_at: dat
     moves = list(moves)
     if moves:
         await notify(db, await run_statements(db, lambda s: record_move_rows(s, moves, received_at)))
-
-
-async def after_push(db: AsyncSession, mutations, results, moves: list[Move], at_ms: int) -> None:
-    await notify(db, await run_statements(db, lambda s: after_push_rows(s, mutations, results, moves, at_ms)))

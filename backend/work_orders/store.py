@@ -11,6 +11,7 @@ import msgspec
 
 from backend.dialect import in_list
 from backend.photos import events as photo_events
+from backend.work_orders.registration import COLUMNS
 from backend.work_orders.transitions import Status, transition_table
 from sync.declaration import load_declaration
 from sync.entities import WORK_ORDER
@@ -63,10 +64,12 @@ _COMMENTS = (
 UPSERT = """
 INSERT INTO work_orders (id, site_id, asset_id, title, notes, status, assignee_id, version,
     deleted_at, signed, signed_at, merge_meta, created_at, updated_at,
-    severity, diagnosis, parts_used, verification, follow_up)
+    severity, diagnosis, parts_used, verification, follow_up,
+    reported_at, proposed_severity, respond_by, on_site_by, repaired_by)
 VALUES (:id, :site_id, :asset_id, :title, :notes, :status, :assignee_id, :version,
     :deleted_at, :signed, :signed_at, :merge_meta, :now, :now,
-    :severity, :diagnosis, :parts_used, :verification, :follow_up)
+    :severity, :diagnosis, :parts_used, :verification, :follow_up,
+    :reported_at, :proposed_severity, :respond_by, :on_site_by, :repaired_by)
 ON CONFLICT (id) DO UPDATE SET title = excluded.title, notes = excluded.notes,
     severity = excluded.severity, diagnosis = excluded.diagnosis,
     parts_used = excluded.parts_used, verification = excluded.verification,
@@ -78,6 +81,9 @@ ON CONFLICT (id) DO UPDATE SET title = excluded.title, notes = excluded.notes,
                 ELSE NULL END,
     merge_meta = excluded.merge_meta, updated_at = excluded.updated_at
 """
+# The registration columns (registration.COLUMNS) are written only by the INSERT of a new
+# ticket: an update never touches them (lifecycle.settle_rows re-times a stored ticket).
+_UNREGISTERED = dict.fromkeys(COLUMNS)
 
 UPSERT_COMMENT = """
 INSERT INTO work_order_comments (work_order_id, id, body, hlc, removed, removed_hlc)
@@ -138,9 +144,19 @@ def _event(row: tuple) -> dict[str, Any]:
     return event
 
 
-def save(statements, states: list[dict[str, Any]], dirty_events: set[str], now_ms: int) -> None:
-    now = datetime.fromtimestamp(now_ms / 1000, UTC).replace(tzinfo=None)
-    statements.many(UPSERT, [_row(state, now) for state in states])
+def save(
+    statements,
+    states: list[dict[str, Any]],
+    dirty_events: set[str],
+    now_ms: int,
+    columns: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """Store merge states; `columns` are the registration columns of the tickets this batch
+    creates, by id (guard.Requirements.created)."""
+    now = datetime.fromtimestamp(now_ms / 1000, UTC)
+    stamp = statements.timestamp(now)
+    columns = columns or {}
+    statements.many(UPSERT, [_row(state, stamp, columns.get(state["id"], _UNREGISTERED)) for state in states])
     statements.many(
         UPSERT_COMMENT,
         [
@@ -150,13 +166,16 @@ def save(statements, states: list[dict[str, Any]], dirty_events: set[str], now_m
             for event_id, event in state["events"]["comments"].items()
         ],
     )
-    photo_events.save(statements, ENTITY, [s for s in states if s["id"] in dirty_events], now)
+    photo_events.save(
+        statements, ENTITY, [s for s in states if s["id"] in dirty_events], now.replace(tzinfo=None)
+    )
 
 
-def _row(state: dict[str, Any], now: datetime) -> dict[str, Any]:
+def _row(state: dict[str, Any], now: Any, registration: dict[str, Any]) -> dict[str, Any]:
     fields = state["fields"]
     signed = DECLARATION.is_signed(fields)
     return {
+        **registration,
         "id": state["id"],
         "site_id": state["site_id"],
         "asset_id": state.get("asset_id"),
