@@ -85,5 +85,11 @@ def clamp(remote: Hlc, server_now_ms: int, max_ahead_ms: int = MAX_AHEAD_MS) -> 
 
 
 def clamp_text(text: str, server_now_ms: int, max_ahead_ms: int = MAX_AHEAD_MS) -> tuple[str, bool]:
+    if not _HLC_RE.match(text):
+        raise ClockError(f"not an HLC timestamp: {text!r}")
+    # The common case returns the text itself: the encoding is fixed-width, so a valid text is
+    # already what parse → encode would give (every mutation of a push passes here).
+    if int(text[:WALL_DIGITS]) <= server_now_ms + max_ahead_ms:
+        return text, False
     clamped, was_clamped = clamp(parse(text), server_now_ms, max_ahead_ms)
     return clamped.encode(), was_clamped

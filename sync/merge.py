@@ -88,15 +88,27 @@ def _create(record_id: str, attempt: Attempt) -> Decision:
 
 def new_record(record_id: str, declaration: Declaration) -> dict[str, Any]:
     """A record holding only declared defaults; defaults carry no clock, so any write wins."""
-    fields = {n: _fresh(s.default) for n, s in declaration.fields.items() if s.kind != "events"}
-    events = {n: {} for n, s in declaration.fields.items() if s.kind == "events"}
-    return {"id": record_id, "version": 0, "deleted": False, "fields": fields, "clocks": {},
-            "events": events}
-
-
-def _fresh(default: Any) -> Any:
+    defaults, events, atoms = _template(declaration)
     # Immutable defaults need no copy; deepcopy of each one was a visible share of a push batch.
-    return default if type(default) in _ATOMS else copy.deepcopy(default)
+    fields = dict(defaults) if atoms else {name: copy.deepcopy(value) for name, value in defaults.items()}
+    return {"id": record_id, "version": 0, "deleted": False, "fields": fields, "clocks": {},
+            "events": {name: {} for name in events}}
+
+
+# id(declaration) → (declaration, default fields, event list names, all defaults immutable);
+# the declaration is kept so that a recycled id can never match another declaration.
+_TEMPLATES: dict[int, tuple[Declaration, dict[str, Any], tuple[str, ...], bool]] = {}
+
+
+def _template(declaration: Declaration) -> tuple[dict[str, Any], tuple[str, ...], bool]:
+    cached = _TEMPLATES.get(id(declaration))
+    if cached is None or cached[0] is not declaration:
+        specs = declaration.fields.items()
+        defaults = {name: spec.default for name, spec in specs if spec.kind != "events"}
+        events = tuple(name for name, spec in specs if spec.kind == "events")
+        atoms = all(type(value) in _ATOMS for value in defaults.values())
+        cached = _TEMPLATES[id(declaration)] = (declaration, defaults, events, atoms)
+    return cached[1], cached[2], cached[3]
 
 
 def invalid_reason(op: Op, declaration: Declaration) -> str | None:
