@@ -5,6 +5,7 @@ database thread without an await per row; REST and sync both reach the table onl
 """
 
 import functools
+import operator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,6 +79,13 @@ ON CONFLICT (id) DO UPDATE SET title = excluded.title, notes = excluded.notes,
     merge_meta = excluded.merge_meta, updated_at = excluded.updated_at
 """
 _UNREGISTERED = dict.fromkeys(COLUMNS)
+_NAMES = (
+    "id", "site_id", "asset_id", "title", "notes", "status", "assignee_id", "version", "deleted_at",
+    "signed", "signed_at", "merge_meta", "severity", "diagnosis", "parts_used", "verification",
+    "follow_up", *COLUMNS,
+)  # fmt: skip
+_values = operator.itemgetter(*_NAMES)
+_NONE = type(None)
 
 
 @functools.lru_cache(maxsize=64)
@@ -164,12 +172,14 @@ def save(
     now = datetime.fromtimestamp(now_ms / 1000, UTC)
     stamp = statements.timestamp(now)
     columns = columns or {}
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    # Rows grouped by the types of their values (a C-level map, cheap per row); a group's rows
+    # are empty in the same columns, so they share one statement.
+    groups: dict[tuple[type, ...], list[dict[str, Any]]] = {}
     for state in states:
         row = _row(state, stamp, columns.get(state["id"], _UNREGISTERED))
-        present = tuple(name for name, value in row.items() if value is not None and name != "now")
-        groups.setdefault(present, []).append(row)
-    for present, rows in groups.items():
+        groups.setdefault(tuple(map(type, _values(row))), []).append(row)
+    for types, rows in groups.items():
+        present = tuple(name for name, kind in zip(_NAMES, types, strict=True) if kind is not _NONE)
         statements.many(_upsert(present), rows)
     statements.many(
         UPSERT_COMMENT,
