@@ -45,6 +45,8 @@ DECLARATION = load_declaration(
     }
 )
 JSON_FIELDS = ("diagnosis", "parts_used", "verification", "follow_up")
+assert DECLARATION.signed_when is not None and DECLARATION.signed_when.field == "status"
+_SIGNED = frozenset(DECLARATION.signed_when.values)
 # How a conflict resolution sets each state / event field (PROTOCOL.md §2 mutation names).
 MOVES = {"status": ("work_order.transition", "to"), "assignee": ("work_order.assign", "assignee")}
 EVENTS = {
@@ -197,7 +199,8 @@ def save(
 
 def _row(state: dict[str, Any], now: Any, registration: dict[str, Any]) -> dict[str, Any]:
     fields = state["fields"]
-    signed = DECLARATION.is_signed(fields)
+    signed = fields["status"] in _SIGNED  # DECLARATION.is_signed, inlined: once per saved row
+    get = fields.get
     return {
         **registration,
         "id": state["id"],
@@ -213,13 +216,16 @@ def _row(state: dict[str, Any], now: Any, registration: dict[str, Any]) -> dict[
         "signed_at": now if signed else None,
         "merge_meta": msgspec.json.encode({"clocks": state["clocks"]}).decode(),
         "now": now,
-        "severity": fields.get("severity"),
-        **{name: _json_text(fields.get(name)) for name in JSON_FIELDS},
+        "severity": get("severity"),
+        "diagnosis": None if (value := get("diagnosis")) is None else _text(value),
+        "parts_used": None if (value := get("parts_used")) is None else _text(value),
+        "verification": None if (value := get("verification")) is None else _text(value),
+        "follow_up": None if (value := get("follow_up")) is None else _text(value),
     }
 
 
-def _json_text(value: Any) -> str | None:
-    return None if value is None else msgspec.json.encode(value).decode()
+def _text(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
 
 
 def _comment_row(work_order_id: str, event_id: str, event: dict[str, Any]) -> dict[str, Any]:
