@@ -27,6 +27,9 @@ class Settings:
     image_max_pixels: int = 50_000_000
     # Sync: deleted records keep their tombstone this long; an older pull cursor must reset.
     sync_tombstone_retention_days: int = 180
+    # The SLA worker runs the change-log upkeep (backfill + pruning, sync_api/maintenance.py) at
+    # most this often across all server processes; 0: never (then `weibao sync-maintain` only).
+    sync_maintain_every_hours: float = 24.0
     # Web Push: the VAPID contact (RFC 8292 §2.1); http://127.0.0.1 endpoints only for tests
     # (anything else must be https, or subscribing would let a user aim our server at the LAN).
     push_contact: str = "mailto:ops@weibao.example"
@@ -76,5 +79,6 @@ class Settings:
             push_allow_loopback_endpoints=env.get("WEIBAO_PUSH_ALLOW_LOOPBACK", "") == "1",
             push_worker=env.get("WEIBAO_PUSH_WORKER", "1") != "0",
             sla_worker=env.get("WEIBAO_SLA_WORKER", "1") != "0",
+            sync_maintain_every_hours=float(env.get("WEIBAO_SYNC_MAINTAIN_HOURS", "24")),
             autocreate_work_orders_from_failed_items=env.get("WEIBAO_AUTOCREATE_WORK_ORDERS", "") == "1",
         )

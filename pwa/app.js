@@ -27,6 +27,8 @@ function sync() {
 }
 
 function visibleRoutes() {
+  // Signed out, only public screens open (the verification page a paper report's QR code opens).
+  if (!state.user) return ROUTES.filter((r) => r.public);
   return ROUTES.filter((r) => !r.roles || r.roles.includes(state.user.role));
 }
 
@@ -47,8 +49,11 @@ let navigation = 0;
 
 async function showScreen() {
   const ticket = ++navigation;
-  if (!state.user) return render(root, loginView(state.login));
   const found = resolve(currentPath(), visibleRoutes());
+  if (!state.user && !found) {
+    state.screen = null;
+    return render(root, loginView(state.login));
+  }
   if (!found) return paint(html`<p class="empty">${t('notFound')}</p>`);
   const module = await found.route.load();
   if (ticket !== navigation) return;
@@ -67,7 +72,7 @@ async function showScreen() {
 
 /** Draws the current screen again from the data it already has (language, online state). */
 function repaint() {
-  if (!state.user) return render(root, loginView(state.login));
+  if (!state.user && !state.screen) return render(root, loginView(state.login));
   if (!state.screen) return showScreen();
   const { module, context, data } = state.screen;
   if (!data) return; // its load is still running and paints when done

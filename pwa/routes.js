@@ -13,6 +13,7 @@ export const ROUTES = [
   { path: '/console/assets', roles: ['admin', 'dispatcher'], load: () => import('./views/console-assets.js') },
   { path: '/console/plans', roles: ['admin', 'dispatcher'], load: () => import('./views/console-plans.js') },
   { path: '/console/users', roles: ['admin'], load: () => import('./views/console-users.js') },
+  { path: '/console/sites', roles: ['admin'], load: () => import('./views/console-sites.js') },
   { path: '/settings', tab: 'settings', icon: '⚙', load: () => import('./views/settings.js') },
   { path: '/assets/:id', load: () => import('./views/asset.js') },
   { path: '/t/:code', load: () => import('./views/tag.js') },
@@ -23,4 +24,6 @@ export const ROUTES = [
   // The work order (H4): the technician's repair screen and the client's signing view.
   { path: '/work-orders/:id', load: () => import('./views/work-order.js') },
   { path: '/work-orders/:id/sign', load: () => import('./views/sign.js') },
+  // A paper report's QR code: works signed out (`public`, see app.js) for the client's auditor.
+  { path: '/verify/:hash', public: true, load: () => import('./views/verify.js') },
 ];

@@ -1,6 +1,6 @@
 // Service worker: precache the shell under one version; API calls always go to the network.
 importScripts('/sw-push.js');
-const VERSION = 'weibao-shell-v7';
+const VERSION = 'weibao-shell-v8';
 const SHELL = [
   '/',
   '/index.html',
@@ -59,6 +59,8 @@ const SHELL = [
   '/views/console-assets.js',
   '/views/console-plans.js',
   '/views/console-users.js',
+  '/views/console-sites.js',
+  '/views/console-ticket-record.js',
   // The technician day: Today, inspection runs, conflicts.
   '/day.css',
   '/store/my-work.js',
@@ -71,6 +73,8 @@ const SHELL = [
   '/views/inspection-summary.js',
   '/views/conflicts.js',
   '/views/conflicts-cards.js',
+  '/views/conflicts-refused.js',
+  '/views/verify.js',
   // The work order and the client signing view, with the upload queue.
   '/views/work-order.js',
   '/views/work-order.css',

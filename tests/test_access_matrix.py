@@ -38,6 +38,10 @@ FOREIGN_IDS: dict[str, Callable[[World], str]] = {
     # Checklist templates are global reference data (like system types), readable by every
     # role; no template belongs to side b, so the probe is a side-b id of another kind (404).
     "template_id": lambda w: w.extra["b"]["plan_id"],
+    # GET /api/verify/{record_hash} is public (a report's QR code): any hash is answered, never
+    # with side b's ids; the world has no chain entry, so a signed side-b record's hash is
+    # probed in tests/evidence/test_verify_page.py (found, but no record id out of scope).
+    "record_hash": lambda w: w.extra["b"]["blob_sha256"],
 }
 
 SIGN_BODY = {

@@ -6,6 +6,7 @@ and (plan_id, key) is unique in the database, so a re-run only adds what is miss
 """
 
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 import msgspec
 from sqlalchemy import select
@@ -14,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.assets.models import Asset, SystemType
 from backend.auth.schemas import CurrentUser
 from backend.db import utcnow
-from backend.errors import Invalid
+from backend.errors import Conflict, Invalid
 from backend.inspections import schedule
-from backend.inspections.models import InspectionPlan, InspectionRound
+from backend.inspections.models import InspectionPlan, InspectionRecord, InspectionRound
 from backend.inspections.schemas import GenerateReport, PlanCreate, PlanOut, PlanPatch
 from backend.sites.models import Site, SiteAssignment
 from backend.sites.scope import get_scoped, scoped
@@ -83,15 +84,65 @@ async def get_plan(db: AsyncSession, plan_id: str, user: CurrentUser) -> PlanOut
     return to_out(await get_scoped(db, InspectionPlan, plan_id, user))
 
 
-async def update_plan(db: AsyncSession, plan_id: str, data: PlanPatch, user: CurrentUser) -> PlanOut:
+RoundFate = Literal["keep", "update", "drop"]
+
+
+def schedule_of(plan: InspectionPlan) -> tuple:
+    """What decides the plan's rounds; lead days matter only before an event (schedule.py)."""
+    lead = plan.lead_days if plan.frequency == "event" else None
+    return (plan.frequency, plan.starts_on, plan.ends_on, plan.event_date, lead)
+
+
+def round_after_edit(
+    due_end: datetime, done_at: datetime | None, started: bool, now: datetime, rescheduled: bool
+) -> RoundFate:
+    """What a plan edit does to one of its rounds. Finished and past rounds are history
+    (keep); an open or future round takes the new assignee and scope (update), unless the
+    schedule changed and nobody has started it: the new schedule's round replaces it (drop)."""
+    if done_at is not None or due_end <= now:
+        return "keep"
+    if rescheduled and not started:
+        return "drop"
+    return "update"
+
+
+async def update_plan(
+    db: AsyncSession, plan_id: str, data: PlanPatch, user: CurrentUser, now: datetime | None = None
+) -> PlanOut:
     plan = await get_scoped(db, InspectionPlan, plan_id, user)
+    if plan.archived_at is not None:
+        raise Conflict("This plan is archived; create a new plan instead.", code="plan_archived")
+    before = schedule_of(plan)
     for field, value in msgspec.structs.asdict(data).items():
         if value is not msgspec.UNSET:
             setattr(plan, field, value)
     schedule_plan(plan, plan.id)
     await check_scope_fields(db, plan)
     await db.flush()
+    rescheduled = before != schedule_of(plan)
+    await carry_edit_to_rounds(db, plan, now or utcnow(), rescheduled)
     return to_out(plan)
+
+
+async def carry_edit_to_rounds(
+    db: AsyncSession, plan: InspectionPlan, now: datetime, rescheduled: bool
+) -> None:
+    rounds = list(await db.scalars(select(InspectionRound).where(InspectionRound.plan_id == plan.id)))
+    started = set(
+        await db.scalars(
+            select(InspectionRecord.round_id).where(InspectionRecord.round_id.in_([r.id for r in rounds]))
+        )
+    )
+    asset_count = len(await plan_assets(db, plan))
+    for round_ in rounds:
+        match round_after_edit(round_.due_end, round_.done_at, round_.id in started, now, rescheduled):
+            case "drop":
+                await db.delete(round_)
+            case "update":
+                round_.assignee_id, round_.asset_count = plan.assignee_id, asset_count
+    await db.flush()
+    if rescheduled:
+        await generate_plan_rounds(db, plan, default_horizon(now), open_after=now)
 
 
 async def archive_plan(db: AsyncSession, plan_id: str, user: CurrentUser) -> None:
@@ -112,12 +163,16 @@ async def plan_assets(db: AsyncSession, plan: InspectionPlan) -> list[Asset]:
     return list(await db.scalars(stmt.order_by(Asset.name)))
 
 
-async def generate_plan_rounds(db: AsyncSession, plan: InspectionPlan, until: date) -> int:
+async def generate_plan_rounds(
+    db: AsyncSession, plan: InspectionPlan, until: date, open_after: datetime | None = None
+) -> int:
+    """`open_after`: only rounds still open then (a re-planned schedule does not back-fill
+    its past periods as overdue rounds)."""
     existing = set(await db.scalars(select(InspectionRound.key).where(InspectionRound.plan_id == plan.id)))
     wanted = [
         r
         for r in schedule.rounds(schedule_plan(plan, plan.id), plan.starts_on, until)
-        if r.key not in existing
+        if r.key not in existing and (open_after is None or r.due_end > open_after)
     ]
     if not wanted:
         return 0

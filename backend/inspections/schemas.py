@@ -56,7 +56,13 @@ class PlanCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class PlanPatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """The site stays (it is the plan's scope); a schedule change re-plans the rounds nobody
+    has started (plan_service.round_after_edit)."""
+
     name: Name | UnsetType = UNSET
+    frequency: Frequency | UnsetType = UNSET
+    starts_on: date | UnsetType = UNSET
+    event_date: date | UnsetType | None = UNSET
     ends_on: date | UnsetType | None = UNSET
     lead_days: Annotated[int, Meta(ge=1, le=60)] | UnsetType = UNSET
     system: Key | UnsetType | None = UNSET

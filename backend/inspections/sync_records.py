@@ -26,13 +26,39 @@ from backend.photos import events as photo_events
 from sync.clock import clamp_text
 from sync.decision import Attempt, Decision
 from sync.entities import DECLARATIONS
-from sync.protocol import AddInspectionPhoto, AnswerInspectionItem, StartInspection, SubmitInspection
+from sync.protocol import (
+    AddInspectionPhoto,
+    AnswerInspectionItem,
+    Mutation,
+    Op,
+    StartInspection,
+    SubmitInspection,
+)
 
 ENTITY = "inspection"
 DECLARATION = DECLARATIONS[ENTITY]
-# No client mutation names a status target (submit and sign are fixed moves), so a conflict
-# resolution cannot set status; answers have no removal mutation, so only photos are listed.
-MOVES: dict[str, tuple[str, str]] = {}
+
+
+class ReturnInspectionToDraft(Mutation, tag="inspection.return_to_draft", kw_only=True):
+    """Server-only (never in a push): a console edit of a submitted record reopens it, and a
+    conflict resolution may set status "draft" with it."""
+
+    entity = "inspection"
+
+    def op(self) -> Op:
+        return Op(kind="move", field="status", to="draft")
+
+
+# No mutation names a status target (each move is its own mutation), so a conflict resolution
+# (backend/sync_api/conflicts.py) picks the mutation by the target. Signing is a command that
+# needs the client's signature or refusal: a resolution may never sign. Answers have no removal
+# mutation, so only photos are listed as events.
+MOVES = {"status": {"submitted": "inspection.submit", "draft": "inspection.return_to_draft"}}
+NOT_BY_RESOLUTION = {
+    "signed": "an inspection is signed only by the client's signature (POST …/sign or the phone)",
+    "refused": "a refusal is recorded only with the client's contact and reason (POST …/sign)",
+}
+SERVER_MUTATIONS = {"inspection.return_to_draft": ReturnInspectionToDraft}
 EVENTS = {"photos": ("inspection.add_photo", "inspection.remove_photo", "photo_id")}
 SET_MUTATION = "inspection.set_fields"
 # Clock of answers stored before revision 0008 (no events yet): older than any real write.

@@ -26,6 +26,7 @@ from backend.dialect import run_statements
 from backend.errors import Invalid
 from backend.inspections import sync_records
 from backend.inspections.schemas import AnswerIn
+from backend.inspections.sync_records import ReturnInspectionToDraft
 from backend.sync_api import engine
 from backend.sync_api.console import console_mutation, refuse
 from backend.sync_api.entities import CHECKS
@@ -37,7 +38,6 @@ from sync.protocol import (
     InspectionAnswer,
     InspectionFields,
     Mutation,
-    Op,
     PhotoData,
     RemoveInspectionPhoto,
     SetInspectionFields,
@@ -47,15 +47,6 @@ from sync.protocol import (
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _PLACEHOLDER = {"id": "", "client_id": "server", "seq": 1, "hlc": "000000000000000:00000:server"}
-
-
-class ReturnInspectionToDraft(Mutation, tag="inspection.return_to_draft", kw_only=True):
-    """Server-only (never in a push): a console edit of a submitted record reopens it."""
-
-    entity = "inspection"
-
-    def op(self) -> Op:
-        return Op(kind="move", field="status", to="draft")
 
 
 def server(kind: type[Mutation], record_id: str, **args: Any) -> Mutation:

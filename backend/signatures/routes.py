@@ -7,10 +7,18 @@ and are scoped like it.
 from litestar import Request, get, post
 from litestar.params import FromPath, JSONBody
 
-from backend.auth.middleware import allow
+from backend.auth.middleware import SESSION_COOKIE, allow
 from backend.deps import Db
-from backend.signatures import chain, signing
-from backend.signatures.schemas import AmendmentIn, AmendmentOut, HashOut, SignedOut, SignIn, VerifyReport
+from backend.signatures import chain, record_check, signing
+from backend.signatures.schemas import (
+    AmendmentIn,
+    AmendmentOut,
+    HashOut,
+    RecordCheck,
+    SignedOut,
+    SignIn,
+    VerifyReport,
+)
 from backend.signatures.verify import verify_all
 from backend.users.models import Role
 
@@ -21,6 +29,14 @@ field_staff = [allow(Role.admin, Role.dispatcher, Role.technician)]
 async def verify_evidence(request: Request, db: Db) -> VerifyReport:
     public = chain.load_key(request.app.state.settings.secrets_dir).public_key()
     return await verify_all(db, request.app.state.media, public)
+
+
+@get("/api/verify/{record_hash:str}", exclude_from_auth=True)
+async def verify_record(request: Request, db: Db, record_hash: FromPath[str]) -> RecordCheck:
+    """Public (a report's QR code): see record_check.py for what an anonymous caller is told."""
+    public = chain.load_key(request.app.state.settings.secrets_dir).public_key()
+    token = request.cookies.get(SESSION_COOKIE)
+    return await record_check.check_record_hash(db, request.app.state.media, public, record_hash, token)
 
 
 WO = "/api/work-orders/{work_order_id:str}"
@@ -77,6 +93,7 @@ async def approve_amendment(request: Request, db: Db, amendment_id: FromPath[str
 
 ROUTES = [
     verify_evidence,
+    verify_record,
     work_order_hash,
     sign_work_order,
     amend_work_order,

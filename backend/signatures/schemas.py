@@ -68,3 +68,25 @@ class VerifyReport(msgspec.Struct):
     blobs: int
     files: int
     problems: list[Problem]
+
+
+class RecordCheck(msgspec.Struct):
+    """What the verification page (a report's QR code) is told about one record hash.
+
+    Public: no signer name, phone, notes or user ids. `record_id` only for a signed-in caller
+    whose scope holds the record's site, so the page can link to it.
+    """
+
+    found: bool  # the caller's own hash is not echoed back: the page has it
+    record_kind: str | None = None  # work_order | inspection
+    outcome: str | None = None  # signed | refused
+    version: int | None = None
+    newer_version: bool = False  # an approved amendment was signed again after this one
+    signed_at: datetime | None = None
+    ok: bool | None = None  # every check below passed
+    chain_ok: bool | None = None  # links to the previous entry, its hash covers the row, sealed
+    record_ok: bool | None = None  # stored text hashes to the signed hash; live record unchanged
+    files_ok: bool | None = None  # photos and signature image on disk match what was signed
+    problems: list[str] = []  # names of the failed checks, as in `weibao verify`
+    files_pending: int = 0  # signed files whose bytes have not reached the server yet
+    record_id: str | None = None

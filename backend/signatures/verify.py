@@ -47,22 +47,31 @@ def canonical_problems(row: SignedRecord) -> list[Problem]:
     return problems
 
 
+def entry_problems(
+    row: SignedRecord, expected_seq: int, prev: str, public: Ed25519PublicKey
+) -> list[Problem]:
+    """One chain entry: at its place after the entry whose hash is `prev`, covering its row, sealed."""
+    subject = f"chain entry {row.seq} ({row.record_kind}/{row.record_id} v{row.version})"
+    problems = []
+    if row.seq != expected_seq:
+        problems.append(Problem("chain", subject, f"expected entry {expected_seq}: entries are missing"))
+    if row.prev_hash != prev:
+        problems.append(Problem("chain", subject, "does not link to the previous entry"))
+    try:
+        recomputed = chain.entry_hash(row.prev_hash, row.seq, entry_fields(row))
+    except (ValueError, NotCanonical):
+        recomputed = ""
+    if recomputed != row.entry_hash:
+        problems.append(Problem("chain", subject, "the entry hash does not cover the stored row"))
+    if not chain.seal_holds(public, row.entry_hash, row.seal):
+        problems.append(Problem("seal", subject, "the seal does not verify with the chain key"))
+    return problems
+
+
 def chain_problems(rows: list[SignedRecord], public: Ed25519PublicKey) -> list[Problem]:
     problems, prev = [], chain.GENESIS
     for expected_seq, row in enumerate(rows, start=1):
-        subject = f"chain entry {row.seq} ({row.record_kind}/{row.record_id} v{row.version})"
-        if row.seq != expected_seq:
-            problems.append(Problem("chain", subject, f"expected entry {expected_seq}: entries are missing"))
-        if row.prev_hash != prev:
-            problems.append(Problem("chain", subject, "does not link to the previous entry"))
-        try:
-            recomputed = chain.entry_hash(row.prev_hash, row.seq, entry_fields(row))
-        except (ValueError, NotCanonical):
-            recomputed = ""
-        if recomputed != row.entry_hash:
-            problems.append(Problem("chain", subject, "the entry hash does not cover the stored row"))
-        if not chain.seal_holds(public, row.entry_hash, row.seal):
-            problems.append(Problem("seal", subject, "the seal does not verify with the chain key"))
+        problems += entry_problems(row, expected_seq, prev, public)
         prev = row.entry_hash
     return problems
 

@@ -1,5 +1,7 @@
+from typing import Annotated
+
 from litestar import Request, delete, get, patch, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from backend.auth.middleware import allow
 from backend.deps import Db
@@ -66,9 +68,7 @@ async def create_site(request: Request, db: Db, data: JSONBody[SiteCreate]) -> S
 
 
 @patch("/api/sites/{site_id:str}", guards=admin_only)
-async def update_site(
-    request: Request, db: Db, site_id: FromPath[str], data: JSONBody[SitePatch]
-) -> SiteOut:
+async def update_site(request: Request, db: Db, site_id: FromPath[str], data: JSONBody[SitePatch]) -> SiteOut:
     return await service.update_site(db, site_id, data, request.user)
 
 
@@ -77,17 +77,20 @@ async def list_assignments(request: Request, db: Db, site_id: FromPath[str]) -> 
     return await service.list_assignments(db, site_id, request.user)
 
 
+@get("/api/site-assignments", guards=staff)
+async def list_site_assignments(
+    request: Request, db: Db, site_id: Annotated[str | None, QueryParameter(max_length=64)] = None
+) -> list[AssignmentOut]:
+    return await service.list_site_assignments(db, request.user, site_id)
+
+
 @put("/api/sites/{site_id:str}/assignments/{user_id:str}", guards=admin_only)
-async def assign(
-    request: Request, db: Db, site_id: FromPath[str], user_id: FromPath[str]
-) -> AssignmentOut:
+async def assign(request: Request, db: Db, site_id: FromPath[str], user_id: FromPath[str]) -> AssignmentOut:
     return await service.assign(db, site_id, user_id, request.user)
 
 
 @delete("/api/sites/{site_id:str}/assignments/{user_id:str}", guards=admin_only, status_code=204)
-async def unassign(
-    request: Request, db: Db, site_id: FromPath[str], user_id: FromPath[str]
-) -> None:
+async def unassign(request: Request, db: Db, site_id: FromPath[str], user_id: FromPath[str]) -> None:
     await service.unassign(db, site_id, user_id, request.user)
 
 
@@ -103,6 +106,7 @@ ROUTES = [
     create_site,
     update_site,
     list_assignments,
+    list_site_assignments,
     assign,
     unassign,
 ]

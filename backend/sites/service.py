@@ -3,7 +3,7 @@
 from typing import TypeVar
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.schemas import CurrentUser
@@ -30,9 +30,7 @@ def to_struct(row: object, struct: type[S]) -> S:
     return msgspec.convert(row, struct, from_attributes=True)
 
 
-async def list_scoped(
-    db: AsyncSession, model, order, struct: type[S], user: CurrentUser
-) -> list[S]:
+async def list_scoped(db: AsyncSession, model, order, struct: type[S], user: CurrentUser) -> list[S]:
     rows = await db.scalars(scoped(select(model).order_by(order), model, user))
     return [to_struct(r, struct) for r in rows]
 
@@ -88,9 +86,7 @@ async def create_site(db: AsyncSession, data: SiteCreate, user: CurrentUser) -> 
     return to_struct(site, SiteOut)
 
 
-async def update_site(
-    db: AsyncSession, site_id: str, data: SitePatch, user: CurrentUser
-) -> SiteOut:
+async def update_site(db: AsyncSession, site_id: str, data: SitePatch, user: CurrentUser) -> SiteOut:
     site = await get_scoped(db, Site, site_id, user)
     for field, value in msgspec.structs.asdict(data).items():
         if value is not msgspec.UNSET:
@@ -99,17 +95,30 @@ async def update_site(
     return to_struct(site, SiteOut)
 
 
-async def list_assignments(
-    db: AsyncSession, site_id: str, user: CurrentUser
-) -> list[AssignmentOut]:
+def assignment_rows() -> Select:
+    return select(SiteAssignment.site_id, User.id, User.username, User.display_name, User.role).join(
+        User, User.id == SiteAssignment.user_id
+    )
+
+
+async def list_assignments(db: AsyncSession, site_id: str, user: CurrentUser) -> list[AssignmentOut]:
     await get_scoped(db, Site, site_id, user)
     rows = await db.execute(
-        select(SiteAssignment.site_id, User.id, User.username, User.display_name, User.role)
-        .join(User, User.id == SiteAssignment.user_id)
-        .where(SiteAssignment.site_id == site_id)
-        .order_by(User.username)
+        assignment_rows().where(SiteAssignment.site_id == site_id).order_by(User.username)
     )
-    return [AssignmentOut(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+    return [AssignmentOut(*r) for r in rows]
+
+
+async def list_site_assignments(
+    db: AsyncSession, user: CurrentUser, site_id: str | None
+) -> list[AssignmentOut]:
+    """Who is assigned where, for every site the caller sees, in one query (the console's
+    site-assignment screen and its name lookups; one request per site did not scale)."""
+    stmt = scoped(assignment_rows(), SiteAssignment, user)
+    if site_id is not None:
+        stmt = stmt.where(SiteAssignment.site_id == site_id)
+    rows = await db.execute(stmt.order_by(SiteAssignment.site_id, User.username))
+    return [AssignmentOut(*r) for r in rows]
 
 
 async def assign(db: AsyncSession, site_id: str, user_id: str, user: CurrentUser) -> AssignmentOut:

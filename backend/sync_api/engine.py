@@ -23,7 +23,7 @@ from sync.clock import clamp_text
 from sync.decision import Decision
 from sync.ledger import Recorded, recall, record, result_of
 from sync.merge import apply_mutation
-from sync.protocol import Mutation, PushResult
+from sync.protocol import Conflict, Mutation, PushResult
 
 _encode = msgspec.json.encode
 _result_decoder = msgspec.json.Decoder(PushResult)
@@ -257,7 +257,8 @@ class Batch:
                 self.effects.append(effect)
         self.losers += [_loser_row(key, mutation.id, loser, self.now_ms) for loser in decision.losers]
         if decision.conflict is not None:
-            self.conflicts.append((decision.conflict, (self.states.get(key) or {}).get("site_id")))
+            conflict = _with_arguments(decision.conflict, mutation)
+            self.conflicts.append((conflict, (self.states.get(key) or {}).get("site_id")))
         if decision.clamped:
             self.clamps.append(
                 {
@@ -353,6 +354,21 @@ class Batch:
         )
         self.statements.many(INSERT_LOSER, self.losers)
         self.statements.many(INSERT_CLAMP, self.clamps)
+
+
+# The arguments of a move mutation that are not record fields (sync/protocol.py): kept in its
+# conflict card's `proposed`, so that taking the proposal moves with them (a cancel needs its
+# reason) and every device pulls them with the card.
+MOVE_ARGUMENTS = {"work_order.transition": ("reason",), "inspection.submit": ("finished_at",)}
+
+
+def _with_arguments(conflict: Conflict, mutation: Mutation) -> Conflict:
+    names = MOVE_ARGUMENTS.get(type(mutation).__struct_config__.tag, ())  # type: ignore[arg-type]
+    values = {name: msgspec.to_builtins(getattr(mutation, name)) for name in names}
+    kept = {name: value for name, value in values.items() if value not in (None, "")}
+    if not kept:
+        return conflict
+    return msgspec.structs.replace(conflict, proposed={**conflict.proposed, **kept})
 
 
 INSERT_CHANGE = """INSERT INTO sync_changes (entity, record_id, site_id, op, data, for_user_id, at_ms)

@@ -5,8 +5,9 @@ other ORM edits of the rows a record state is read from would never enter `sync_
 a phone's pull would never see them. Two ways in close that gap:
 
 - an ORM `after_flush` hook: when a flush inserts or changes a column the merge state is read
-  from, the record's state (read back by its table module, exactly what the engine would log)
-  is appended to the change log in the same transaction;
+  from (assets, work orders and their comments, inspection records), the record's state
+  (read back by its table module, exactly what the engine would log) is appended to the
+  change log in the same transaction;
 - `backfill`: every record that has no change row at all (written before this hook existed,
   or by a bulk statement) is logged once; `weibao sync-maintain` and the SLA worker run it.
 """
@@ -21,18 +22,26 @@ from sqlalchemy.orm import Session
 from backend.dialect import PortableStatements
 
 # ORM table → (entity, attribute holding the record id, the columns its merge state reads;
-# None: any change). Inspections can join here the same way (their table module loads them).
+# None: any change).
 _WORK_ORDER_COLUMNS = (
     "site_id asset_id title notes status assignee_id version deleted_at merge_meta severity diagnosis "
     "parts_used verification follow_up"
+)
+# What backend/inspections/sync_records.load reads (its _ROW), e.g. the console's PATCH of
+# finished_at or a record created by the ORM; `answers` is derived from merge_meta, but a
+# record stored before revision 0008 has only that column.
+_INSPECTION_COLUMNS = (
+    "site_id asset_id round_id template_id inspector_id state version problems cause solution "
+    "parts_to_replace merge_meta answers results failed_items started_at_device finished_at_device"
 )
 WATCHED: dict[str, tuple[str, str, frozenset[str] | None]] = {
     "assets": ("asset", "id", frozenset(["site_id", "notes", "location_text", "status", "version"])),
     "work_orders": ("work_order", "id", frozenset(_WORK_ORDER_COLUMNS.split())),
     "work_order_comments": ("work_order", "work_order_id", None),
+    "inspection_records": ("inspection", "id", frozenset(_INSPECTION_COLUMNS.split())),
 }
 # entity → the table whose rows are its records (backfill).
-RECORD_TABLES = {"asset": "assets", "work_order": "work_orders"}
+RECORD_TABLES = {"asset": "assets", "work_order": "work_orders", "inspection": "inspection_records"}
 
 
 def _changed(obj: Any, columns: frozenset[str] | None) -> bool:

@@ -9,6 +9,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from backend.auth.middleware import allow
 from backend.deps import Db
 from backend.errors import Invalid
+from backend.inspections import after_sync
 from backend.sync_api import service
 from backend.sync_api.schemas import ClampOut, ConflictCard, Resolution
 from backend.users.models import Role
@@ -21,9 +22,15 @@ staff = [allow(Role.admin, Role.dispatcher)]
 @post("/api/sync/push", guards=syncing, status_code=200)
 async def push(request: Request, db: Db) -> PushResponse:
     try:
-        return await service.push(db, decode_push(await request.body()), request.user)
+        batch = decode_push(await request.body())
+        response = await service.push(db, batch, request.user)
     except ProtocolError as error:
         raise Invalid(str(error), code="id_reused" if "already used" in str(error) else "bad_push") from None
+    # What a submit does beyond its status move (round done, fault work orders), as REST does.
+    await after_sync.after_push(
+        db, list(batch.mutations), response.results, request.user, request.app.state.settings
+    )
+    return response
 
 
 @get("/api/sync/pull", guards=syncing)
@@ -57,6 +64,7 @@ async def resolve_conflict(
     request: Request, db: Db, conflict_id: FromPath[str], data: JSONBody[Resolution]
 ) -> ConflictCard:
     card = await service.resolve_conflict(db, conflict_id, data.choice, data.values, request.user)
+    await after_sync.after_resolution(db, card, request.user, request.app.state.settings)
     return msgspec.convert(card, ConflictCard)
 
 

@@ -106,6 +106,7 @@ async def resolve_conflict(
     card = await run_statements(
         db, lambda s: conflicts.resolve_conflict(s, conflict_id, choice, values, _caller(s, user), at)
     )
+    await lifecycle.record_moves(db, card.pop("effects", []), lifecycle.from_ms(at))
     audit(db, "resolve", "sync_conflicts", conflict_id, {"choice": choice, "values": values})
     return card
 

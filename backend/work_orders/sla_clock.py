@@ -11,7 +11,10 @@ same transaction. Recipients:
 - tier 3 (vendor / HQ experts) → every administrator (who liaise with the vendor).
 
 `SlaWorker` runs it every `poll_seconds` from the app's startup when Settings.sla_worker is
-on, holding the push package's database lease so only one process emits at a time.
+on, holding the push package's database lease so only one process emits at a time. While it
+holds the lease it also runs the sync change-log upkeep when that is due (at most once per
+Settings.sync_maintain_every_hours; backend/sync_api/maintenance.run_if_due), after the SLA
+round's transaction, in transactions of its own.
 """
 
 import asyncio
@@ -30,6 +33,7 @@ from backend.push.lease import acquire_lease, release_lease
 from backend.push.service import enqueue_notification
 from backend.push.worker import default_holder
 from backend.sites.models import Site, SiteAssignment
+from backend.sync_api.maintenance import run_if_due
 from backend.users.models import Role, User
 from backend.work_orders.escalation import SlaEscalation, SlaWarning, TicketSnapshot, sla_events_due
 from backend.work_orders.lifecycle import effective_severity
@@ -139,6 +143,8 @@ class SlaWorker:
     holder: str = field(default_factory=default_holder)
     poll_seconds: float = 60.0
     lease_ttl: timedelta = timedelta(minutes=3)
+    maintain_every: timedelta | None = None  # None: no change-log upkeep from this worker
+    retention_days: int = 180
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def round(self) -> list[str]:
@@ -147,7 +153,21 @@ class SlaWorker:
             lease = await acquire_lease(db, LEASE_NAME, self.holder, now, self.lease_ttl)
             if not lease.held:
                 return []
-            return await run_once(db, now)
+            keys = await run_once(db, now)
+        await self.upkeep(now)
+        return keys
+
+    async def upkeep(self, now: datetime) -> None:
+        every = self.maintain_every
+        if every is None:
+            return
+        try:
+            report = await run_if_due(self.database, now, self.holder, every, self.retention_days)
+        except Exception:  # the SLA clock must keep running; the next due run finishes the job
+            log.exception("sync change-log upkeep failed")
+            return
+        if report is not None:
+            log.info("sync change-log upkeep: %s", report)
 
     async def run(self) -> None:
         while not self._stop.is_set():
@@ -169,7 +189,13 @@ async def start_sla_worker(app: Litestar) -> None:
     settings = app.state.settings
     if not settings.sla_worker:
         return
-    worker = SlaWorker(app.state.db, poll_seconds=settings.sla_poll_seconds)
+    every = settings.sync_maintain_every_hours
+    worker = SlaWorker(
+        app.state.db,
+        poll_seconds=settings.sla_poll_seconds,
+        maintain_every=timedelta(hours=every) if every > 0 else None,
+        retention_days=settings.sync_tombstone_retention_days,
+    )
     app.state.sla_worker = worker
     app.state.sla_worker_task = asyncio.create_task(worker.run(), name="sla-clock")
 

@@ -9,6 +9,9 @@ import { uuidv7 } from './uuidv7.js';
 
 export const PROBLEM_STATES = ['conflict', 'rejected'];
 export const DISMISSED_STATE = 'dismissed';
+// A conflict of this phone's change that a dispatcher has since resolved (the pull carried the
+// card as resolved): no longer open, kept with its outcome until the user has seen it.
+export const RESOLVED_STATE = 'resolved';
 
 export class MutationRejected extends Error {
   constructor(message) {
@@ -97,6 +100,11 @@ export class Outbox {
     return rows.filter((row) => PROBLEM_STATES.includes(row.state));
   }
 
+  /** Conflicts of this phone's changes that a dispatcher resolved, not yet seen by the user. */
+  resolved() {
+    return this.db.getAllFromIndex('outbox', 'by-state', RESOLVED_STATE);
+  }
+
   /**
    * The user has seen a conflict or rejection. The row stays, hidden, until a pull confirms
    * its seq: a confirmation may name exactly this mutation, and its seq says which pending
@@ -105,7 +113,7 @@ export class Outbox {
   async dismiss(mutationId) {
     const tx = this.db.transaction('outbox', 'readwrite');
     const row = await tx.store.index('by-id').get(mutationId);
-    if (row && PROBLEM_STATES.includes(row.state)) await tx.store.put({ ...row, state: DISMISSED_STATE });
+    if (row && [...PROBLEM_STATES, RESOLVED_STATE].includes(row.state)) await tx.store.put({ ...row, state: DISMISSED_STATE });
     await tx.done;
   }
 }

@@ -2,7 +2,7 @@
 // a crash between two steps can neither lose a change nor apply half a page.
 import { readMeta, writeMeta } from './db.js';
 import { latestClock, receive } from './clock.js';
-import { abortQuietly, DISMISSED_STATE } from './outbox.js';
+import { abortQuietly, DISMISSED_STATE, RESOLVED_STATE } from './outbox.js';
 import { refreshLocal, REPLAYED_STATE } from './view.js';
 
 const STORES = ['records', 'outbox', 'meta'];
@@ -59,6 +59,7 @@ export function applyPullPage(db, declarations, page, nowMs) {
         continue;
       }
       await records.put({ entity: change.entity, id: change.id, server: change.data, local: change.data });
+      if (change.entity === 'conflict' && change.data?.status === 'resolved') await markResolved(tx, change.data.mutation_id);
       const seen = latestClock(change.data);
       if (seen && meta.clientId) lastHlc = receive(lastHlc, seen, meta.clientId, nowMs);
     }
@@ -66,6 +67,14 @@ export function applyPullPage(db, declarations, page, nowMs) {
     for (const [entity, id] of touched.values()) await refreshLocal(tx, declarations, entity, id, nowMs);
     await writeMeta(tx, { cursor: page.cursor, lastHlc });
   });
+}
+
+// The card of a conflict this phone's change caused was resolved by a dispatcher: the row
+// stops counting as an open problem and keeps waiting, with the outcome, for the user to see.
+async function markResolved(tx, mutationId) {
+  const outbox = tx.objectStore('outbox');
+  const row = mutationId ? await outbox.index('by-id').get(mutationId) : null;
+  if (row?.state === 'conflict') await outbox.put({ ...row, state: RESOLVED_STATE });
 }
 
 // Deletes the pending (and dismissed) rows up to and including the confirmed mutation;

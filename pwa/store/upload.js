@@ -171,7 +171,12 @@ export class Uploader {
       return false;
     } catch (error) {
       const refused = error instanceof UploadError && error.refused;
-      await this.#mark(row.sha256, { state: refused ? 'refused' : 'local', error: String(error.message ?? error) });
+      // The status says why in the user's language (views/conflicts-refused.js); the text is the server's.
+      await this.#mark(row.sha256, {
+        state: refused ? 'refused' : 'local',
+        error: String(error.message ?? error),
+        error_status: error instanceof UploadError ? error.status : null,
+      });
       outcome[refused ? 'refused' : 'failed'] += 1;
       // Offline, signed out or a struggling server: the next sync cycle tries again.
       return !(error instanceof UploadError) || error.fatal;

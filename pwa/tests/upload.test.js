@@ -128,6 +128,7 @@ test('bytes the server refuses are marked refused and not retried; the next blob
   assert.equal(outcome.refused, 1);
   assert.equal(db.stores.blobs.get(refused).state, 'refused');
   assert.match(db.stores.blobs.get(refused).error, /not an image/);
+  assert.equal(db.stores.blobs.get(refused).error_status, 415, 'kept so the phone can say why in its language');
   const again = await new Uploader(db, { fetch: server.fetch, csrf: () => 't' }).run();
   assert.equal(again.refused + again.sent + again.failed, 0);
 });

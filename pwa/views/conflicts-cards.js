@@ -90,6 +90,33 @@ export function ownRow({ row, state, mine, now, retry, kind: probed }) {
   </li>`;
 }
 
+/** What the dispatcher decided, in the user's words: kept, took mine, or set new values. */
+export function outcomeText(resolution) {
+  const choice = resolution?.choice;
+  if (choice === 'current' || choice === 'proposed') return t(`conflicts.outcome_${choice}`);
+  const values = Object.entries(resolution?.values ?? {}).map(([f, v]) => `${fieldName(f)} ${valueText(f, v)}`);
+  return t('conflicts.outcome_value', { values: values.join('，') || '—' });
+}
+
+/**
+ * One of this phone's conflicts that a dispatcher resolved since (the pull carried the card
+ * as resolved): the outcome and the values now, until the user has seen it.
+ */
+export function resolvedRow({ row, state, card }) {
+  const fields = card?.fields ?? Object.keys(card?.proposed ?? {});
+  const now = Object.fromEntries(fields.filter((f) => state?.fields && Object.hasOwn(state.fields, f)).map((f) => [f, state.fields[f]]));
+  const mine = Object.fromEntries(fields.map((f) => [f, card?.proposed?.[f]]));
+  return html`<li class="card conflict resolved" data-resolved="${row.id}">
+    <h4>${recordTitle(row.entity, row.record_id, state)}</h4>
+    <p class="meta">${formatDateTime(row.created_at)}</p>
+    <p class="resolved-outcome" role="status"><span aria-hidden="true">✓</span> <strong>${outcomeText(card?.resolution)}</strong></p>
+    ${sides(mine, now, t('conflicts.mine'), t('conflicts.resultNow'))}
+    <div class="button-row">
+      <button type="button" class="secondary" data-action="conflict-dismiss" data-id="${row.id}">${t('conflicts.seen')}</button>
+    </div>
+  </li>`;
+}
+
 function valueInputs(card) {
   const fields = card.conflict.fields ?? [];
   const plain = fields.filter((f) => f !== 'deleted' && typeof (card.conflict.proposed?.[f] ?? '') !== 'object');

@@ -6,8 +6,10 @@
 import { html } from '../components/html.js';
 import { t } from '../i18n/index.js';
 import { ApiError } from '../store/api.js';
+import { openStore } from '../store/db.js';
 import { mutate, record, startSession, syncNow } from '../store/local.js';
-import { cardView, describeRow, ownRow } from './conflicts-cards.js';
+import { cardView, describeRow, ownRow, resolvedRow } from './conflicts-cards.js';
+import { refusedPhotos, refusedRow } from './conflicts-refused.js';
 
 const ENVELOPE = ['id', 'name', 'client_id', 'seq', 'hlc', 'record_id', 'base'];
 const STAFF = ['admin', 'dispatcher'];
@@ -26,6 +28,20 @@ async function ownProblems() {
   for (const row of rows.sort((a, b) => b.seq - a.seq)) {
     const state = await record(row.entity, row.record_id).catch(() => null);
     out.push({ row, state, ...describeRow(row, state, session.declarations[row.entity], mutationArgs(row.mutation)) });
+  }
+  return out;
+}
+
+/** This phone's conflicts a dispatcher has resolved since, each with the synced card. */
+async function resolvedOwn() {
+  const session = await startSession().catch(() => null);
+  if (!session) return [];
+  const db = await openStore();
+  const cards = (await db.getAllFromIndex('records', 'by-entity', 'conflict')).map((r) => r.server ?? r.local);
+  const out = [];
+  for (const row of (await session.outbox.resolved()).sort((a, b) => b.seq - a.seq)) {
+    const state = await record(row.entity, row.record_id).catch(() => null);
+    out.push({ row, state, card: cards.find((c) => c?.mutation_id === row.id) ?? null });
   }
   return out;
 }
@@ -51,8 +67,10 @@ async function serverCards(api, online, user) {
 }
 
 export async function load({ api, online, user }) {
-  const [own, server] = await Promise.all([ownProblems(), serverCards(api, online, user)]);
-  return { own, ...server, staff: STAFF.includes(user.role) };
+  const [own, resolved, refused, server] = await Promise.all([
+    ownProblems(), resolvedOwn(), refusedPhotos(await openStore()), serverCards(api, online, user),
+  ]);
+  return { own, resolved, refused, ...server, staff: STAFF.includes(user.role) };
 }
 
 function staffSection(data) {
@@ -72,7 +90,11 @@ export function view(data) {
       ${failure ? html`<p class="error" role="alert">${failure}</p>` : ''}
       <h3 id="conflicts-mine">${t('conflicts.mineTitle')}</h3>
       ${data.own.length ? html`<ul class="conflict-list">${data.own.map(ownRow)}</ul>`
-        : html`<p class="empty" id="conflicts-none">${t('conflicts.none')}</p>`}
+        : data.resolved.length ? '' : html`<p class="empty" id="conflicts-none">${t('conflicts.none')}</p>`}
+      ${data.resolved.length ? html`<h3 id="conflicts-resolved">${t('conflicts.resolvedTitle')}</h3>
+        <ul class="conflict-list">${data.resolved.map(resolvedRow)}</ul>` : ''}
+      ${data.refused.length ? html`<h3 id="conflicts-refused">${t('refused.title')}</h3>
+        <p class="meta">${t('refused.hint')}</p><ul class="conflict-list">${data.refused.map(refusedRow)}</ul>` : ''}
       ${staffSection(data)}
     </section>`;
   return shown;

@@ -1,5 +1,6 @@
-// The register from the console: search devices, open one, print tag labels (POST
-// /api/labels answers an A4 PDF of 24-up labels, downloaded here).
+// The register from the console: search devices (on the server: name, serial, tag code,
+// location), page through the results (limit/offset, the total from the server), open one,
+// print tag labels (POST /api/labels answers an A4 PDF of 24-up labels, downloaded here).
 import { html } from '../components/html.js';
 import { formatCode } from '../components/tag-code.js';
 import { lang, t } from '../i18n/index.js';
@@ -14,7 +15,8 @@ let message = null;
 export async function load({ api }) {
   const query = currentQuery();
   const filters = { site: query.get('site') ?? '', q: query.get('q') ?? '' };
-  const params = new URLSearchParams({ limit: String(PAGE) });
+  const pageNumber = Math.max(1, Math.floor(Number(query.get('page'))) || 1);
+  const params = new URLSearchParams({ limit: String(PAGE), offset: String((pageNumber - 1) * PAGE) });
   if (filters.site) params.set('site_id', filters.site);
   if (filters.q) params.set('q', filters.q);
   const [ref, page] = await Promise.all([loadReference(api), api('GET', `/api/assets?${params}`)]);
@@ -49,12 +51,42 @@ function assetRow(ref, asset) {
     </tr>`;
 }
 
+/** The screen's address for another page of the same search. */
+function pageHref(filters, pageNumber) {
+  const params = new URLSearchParams();
+  if (filters.site) params.set('site', filters.site);
+  if (filters.q) params.set('q', filters.q);
+  if (pageNumber > 1) params.set('page', String(pageNumber));
+  return `#${PATH}${params.toString() ? `?${params}` : ''}`;
+}
+
+function pager(page, filters, { bottom = false } = {}) {
+  const number = (n) => new Intl.NumberFormat(lang()).format(n);
+  const current = Math.floor(page.offset / page.limit) + 1;
+  const pages = Math.max(1, Math.ceil(page.total / page.limit));
+  const link = (n, key, rel) => (n >= 1 && n <= pages
+    ? html`<a class="button secondary small" rel="${rel}" href="${pageHref(filters, n)}">${t(key)}</a>`
+    : html`<span class="button secondary small disabled" aria-disabled="true">${t(key)}</span>`);
+  // One landmark and one live region: the repeat under the table is a plain row of links.
+  return html`
+    <div class="pager ${bottom ? 'bottom' : ''}" role="${bottom ? 'group' : 'navigation'}" aria-label="${t('console.pagerLabel')}">
+      ${link(current - 1, 'console.previousPage', 'prev')}
+      <span class="pager-range" role="${bottom ? 'none' : 'status'}">${t('console.assetsRange', {
+        from: number(page.offset + 1), to: number(page.offset + page.items.length), total: number(page.total),
+        page: number(current), pages: number(pages),
+      })}</span>
+      ${link(current + 1, 'console.nextPage', 'next')}
+    </div>`;
+}
+
 function results(ref, page, filters) {
+  if (!page.items.length && page.offset > 0) {
+    return html`<p class="empty">${t('console.pagePastEnd')} <a href="${pageHref(filters, 1)}">${t('console.firstPage')}</a></p>`;
+  }
   if (!page.items.length) return html`<p class="empty">${t('console.assetsEmpty')}</p>`;
-  const total = new Intl.NumberFormat(lang()).format(page.total);
   return html`
     <form id="label-form">
-      <p class="meta" role="status">${t('console.assetsShown', { shown: page.items.length, total })}</p>
+      ${pager(page, filters)}
       <div class="button-row">
         <button type="submit" class="primary">${t('console.printSelected')}</button>
         ${filters.site ? html`<button type="button" class="secondary" data-action="print-site">${t('console.printSite')}</button>` : ''}
@@ -67,6 +99,7 @@ function results(ref, page, filters) {
           <th scope="col">${t('console.assetStatus')}</th></tr></thead>
         <tbody>${page.items.map((a) => assetRow(ref, a))}</tbody>
       </table>
+      ${page.total > page.limit ? pager(page, filters, { bottom: true }) : ''}
     </form>`;
 }
 

@@ -1,5 +1,6 @@
 // Inspection plans (DOMAIN.md: scope × frequency, incl. before holidays and events): the list,
-// a new plan, archiving one (after a confirmation; its past rounds stay).
+// a new plan, editing one (PATCH: the rounds nobody has started follow a new schedule, open
+// rounds take the new technician), archiving one (after a confirmation; its past rounds stay).
 import { html } from '../components/html.js';
 import { lang, t } from '../i18n/index.js';
 import { formatDate, localToday } from '../i18n/dates.js';
@@ -10,7 +11,7 @@ import {
 const PATH = '/console/plans';
 const FREQUENCIES = ['daily', 'weekly', 'twice_weekly', 'biweekly', 'monthly', 'bimonthly', 'quarterly',
   'three_per_quarter', 'half_yearly', 'yearly', 'event'];
-const state = { values: {}, message: null };
+const state = { values: {}, message: null, editing: null }; // editing: the plan being edited
 
 export const refreshOnSync = false;
 
@@ -48,8 +49,11 @@ function planRow(data, plan) {
       <td data-label="${t('console.planScope')}">${scope}</td>
       <td data-label="${t('console.startsOn')}">${formatDate(plan.starts_on)}</td>
       <td data-label="${t('console.assignee')}">${plan.assignee_id ? personName(ref, plan.assignee_id) : t('console.noAssignee')}</td>
-      <td class="row-action"><button type="button" class="secondary small" data-action="archive-plan"
-        data-id="${plan.id}" data-name="${plan.name}">${t('console.archive')}</button></td>
+      <td class="row-action"><div class="row-buttons">
+        <button type="button" class="secondary small" data-action="edit-plan" data-id="${plan.id}"
+          aria-label="${t('console.editPlanNamed', { name: plan.name })}">${t('console.edit')}</button>
+        <button type="button" class="secondary small" data-action="archive-plan"
+          data-id="${plan.id}" data-name="${plan.name}">${t('console.archive')}</button></div></td>
     </tr>`;
 }
 
@@ -74,13 +78,28 @@ function technicianOptions(ref, siteId) {
       ${a.display_name}</option>`)}`;
 }
 
-function planForm({ ref, deviceTypes }) {
+function siteField(ref, v) {
+  // A plan's site is its scope: an edit keeps it (a plan for another site is a new plan).
+  if (state.editing) {
+    return html`<p class="fixed-field"><span class="meta">${t('console.site')}</span> <strong>${siteName(ref, v.site_id)}</strong></p>`;
+  }
+  return html`<label for="p-site">${t('console.site')}</label>
+    <select id="p-site" name="site_id" required>${siteOptions(ref, v.site_id ?? '')}</select>`;
+}
+
+function deviceListChoice(plan) {
+  if (!plan?.asset_ids?.length) return '';
+  return html`<label class="choice"><input type="checkbox" name="clear_devices" value="1" ${state.values.clear_devices ? html`checked` : ''}>
+    <span>${t('console.planDeviceList', { count: plan.asset_ids.length })}</span></label>`;
+}
+
+function planForm({ ref, deviceTypes, plans }) {
   const v = state.values;
+  const editing = plans.find((p) => p.id === state.editing);
   return html`
-    <form id="plan-form" class="card console-form" novalidate aria-labelledby="plan-form-title">
-      <h3 id="plan-form-title">${t('console.newPlan')}</h3>
-      <label for="p-site">${t('console.site')}</label>
-      <select id="p-site" name="site_id" required>${siteOptions(ref, v.site_id ?? '')}</select>
+    <form id="plan-form" class="card console-form ${editing ? 'editing' : ''}" novalidate aria-labelledby="plan-form-title">
+      <h3 id="plan-form-title">${editing ? t('console.editPlan', { name: editing.name }) : t('console.newPlan')}</h3>
+      ${siteField(ref, v)}
       <label for="p-name">${t('console.planName')}</label>
       <input id="p-name" name="name" required maxlength="200" value="${v.name ?? ''}">
       <div class="form-pair">
@@ -102,8 +121,14 @@ function planForm({ ref, deviceTypes }) {
       <select id="p-device-type" name="device_type">
         <option value="">${t('console.planWholeSite')}</option>
         ${[...deviceTypes].map(([key, label]) => html`<option value="${key}" ${key === v.device_type ? html`selected` : ''}>${label}</option>`)}
+        ${v.device_type && !deviceTypes.has(v.device_type)
+          ? html`<option value="${v.device_type}" selected>${v.device_type}</option>` : ''}
       </select>
-      <button type="submit" class="primary">${t('console.createPlan')}</button>
+      ${deviceListChoice(editing)}
+      ${editing ? html`<p class="meta">${t('console.editPlanHint')}</p>
+        <div class="button-row"><button type="submit" class="primary">${t('console.savePlan')}</button>
+          <button type="button" class="secondary" data-action="cancel-edit">${t('console.cancelEdit')}</button></div>`
+        : html`<button type="submit" class="primary">${t('console.createPlan')}</button>`}
     </form>`;
 }
 
@@ -122,6 +147,33 @@ function planBody(v) {
   if (v.assignee_id) body.assignee_id = v.assignee_id;
   if (v.device_type) body.device_type = v.device_type;
   return body;
+}
+
+/** The editable fields (the site stays); empty choices clear the technician and the scope. */
+function patchBody(v) {
+  const body = {
+    name: v.name, frequency: v.frequency, starts_on: v.starts_on,
+    event_date: v.frequency === 'event' ? v.event_date : null,
+    assignee_id: v.assignee_id ?? null, device_type: v.device_type ?? null,
+  };
+  if (v.clear_devices) body.asset_ids = null;
+  return body;
+}
+
+async function save(ctx, form, plan) {
+  const v = (state.values = { ...formValues(form), site_id: plan.site_id });
+  if (!v.name || !v.starts_on || (v.frequency === 'event' && !v.event_date)) {
+    state.message = { kind: 'bad', text: t(v.frequency === 'event' ? 'console.needEventDate' : 'console.needPlanFields') };
+    return ctx.refresh();
+  }
+  try {
+    await ctx.api('PATCH', `/api/inspection-plans/${encodeURIComponent(plan.id)}`, patchBody(v));
+    Object.assign(state, { values: {}, editing: null });
+    state.message = { kind: 'ok', text: t('console.planSaved', { name: v.name }) };
+  } catch (error) {
+    state.message = { kind: 'bad', text: errorText(error) };
+  }
+  ctx.refresh();
 }
 
 async function create(ctx, form) {
@@ -144,7 +196,9 @@ export function mounted(screen, data, ctx) {
   const form = screen.querySelector('#plan-form');
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
-    create(ctx, form);
+    const editing = data.plans.find((p) => p.id === state.editing);
+    if (editing) save(ctx, form, editing);
+    else create(ctx, form);
   });
   // The assignee list depends on the site: redraw it when the site changes.
   form?.querySelector('#p-site')?.addEventListener('change', () => {
@@ -153,11 +207,36 @@ export function mounted(screen, data, ctx) {
   });
 }
 
+function valuesOf(plan) {
+  const v = { site_id: plan.site_id, name: plan.name, frequency: plan.frequency, starts_on: plan.starts_on };
+  if (plan.event_date) v.event_date = plan.event_date;
+  if (plan.assignee_id) v.assignee_id = plan.assignee_id;
+  if (plan.device_type) v.device_type = plan.device_type;
+  return v;
+}
+
 export const actions = {
+  'edit-plan': async (element, ctx) => {
+    try {
+      const plan = await ctx.api('GET', `/api/inspection-plans/${encodeURIComponent(element.dataset.id)}`);
+      Object.assign(state, { editing: plan.id, values: valuesOf(plan) });
+    } catch (error) {
+      state.message = { kind: 'bad', text: errorText(error) };
+    }
+    await ctx.refresh();
+    const form = document.querySelector('#plan-form');
+    form?.scrollIntoView({ block: 'start' });
+    form?.querySelector('#p-name')?.focus();
+  },
+  'cancel-edit': (_element, ctx) => {
+    Object.assign(state, { editing: null, values: {} });
+    ctx.refresh();
+  },
   'archive-plan': async (element, ctx) => {
     if (!confirm(t('console.confirmArchive', { name: element.dataset.name }))) return;
     try {
       await ctx.api('DELETE', `/api/inspection-plans/${encodeURIComponent(element.dataset.id)}`);
+      if (state.editing === element.dataset.id) Object.assign(state, { editing: null, values: {} });
       state.message = { kind: 'ok', text: t('console.planArchived', { name: element.dataset.name }) };
     } catch (error) {
       state.message = { kind: 'bad', text: errorText(error) };

@@ -6,7 +6,7 @@ import { ApiError } from '../store/api.js';
 
 export const SEVERITIES = [1, 2, 3, 4];
 const REFERENCE_TTL_MS = 60_000;
-let reference = null; // { at, sites, people, siteTechnicians }
+let reference = null; // { at, sites, people, assignments, siteTechnicians }
 
 const SECTIONS = [
   { path: '/console', key: 'console.navBoard' },
@@ -15,6 +15,7 @@ const SECTIONS = [
   { path: '/console/assets', key: 'console.navAssets' },
   { path: '/console/plans', key: 'console.navPlans' },
   { path: '/console/users', key: 'console.navUsers', roles: ['admin'] },
+  { path: '/console/sites', key: 'console.navSites', roles: ['admin'] },
 ];
 
 export function consoleNav(active, user) {
@@ -31,24 +32,28 @@ export function consoleScreen(active, user, content) {
   return html`<div class="console">${consoleNav(active, user)}<div class="console-body">${content}</div></div>`;
 }
 
-async function siteTechnicians(api, sites) {
-  const lists = await Promise.all(sites.map((s) => api('GET', `/api/sites/${encodeURIComponent(s.id)}/assignments`)));
+function siteTechnicians(sites, assignments) {
   const people = new Map();
-  const bySite = new Map();
-  sites.forEach((site, i) => {
-    for (const a of lists[i]) people.set(a.user_id, a.display_name || a.username);
-    bySite.set(site.id, lists[i].filter((a) => a.role === 'technician'));
-  });
+  const bySite = new Map(sites.map((site) => [site.id, []]));
+  for (const a of assignments) {
+    people.set(a.user_id, a.display_name || a.username);
+    if (a.role === 'technician') bySite.get(a.site_id)?.push(a);
+  }
   return { people, bySite };
 }
 
-/** Sites and the people assigned to them, fetched at most once a minute. */
+/** Sites and the people assigned to them (one call for all sites), fetched at most once a minute. */
 export async function loadReference(api, { fresh = false } = {}) {
   if (!fresh && reference && Date.now() - reference.at < REFERENCE_TTL_MS) return reference;
-  const sites = await api('GET', '/api/sites');
-  const { people, bySite } = await siteTechnicians(api, sites);
-  reference = { at: Date.now(), sites, people, siteTechnicians: bySite };
+  const [sites, assignments] = await Promise.all([api('GET', '/api/sites'), api('GET', '/api/site-assignments')]);
+  const { people, bySite } = siteTechnicians(sites, assignments);
+  reference = { at: Date.now(), sites, people, assignments, siteTechnicians: bySite };
   return reference;
+}
+
+/** After a change of who is assigned where, the next screen must not use the cached lists. */
+export function forgetReference() {
+  reference = null;
 }
 
 export function siteName(ref, id) {

@@ -1,5 +1,7 @@
-// One ticket in the console: its SLA windows, dispatch or reassignment with the server's
-// suggestion (nearest available technician, GET …/suggestions), severity, cancellation.
+// One ticket in the console: its stored SLA state, dispatch or reassignment with the server's
+// suggestion (nearest available technician, GET …/suggestions), severity, cancellation, the
+// transition history and comments (console-ticket-record.js). Every write is a REST call that
+// the server runs through the sync engine, so the technician's phone pulls it.
 import { html } from '../components/html.js';
 import { t } from '../i18n/index.js';
 import { formatDateTime } from '../i18n/dates.js';
@@ -7,15 +9,22 @@ import {
   SEVERITIES, alertBox, consoleScreen, errorText, loadReference, personName, severityLabel, siteName,
 } from './console-reference.js';
 import { OPEN_STATES } from './console-board.js';
+import { commentsPanel, historyPanel, slaPanel } from './console-ticket-record.js';
 
 // The outcome of the last action, { id, kind, text, at }: kept a while rather than shown once,
 // so a redraw after a finished sync (app.js) does not take it away before it is read.
 let flash = null;
 const FLASH_MS = 20_000;
+// A comment being typed survives redraws (a sync, a refresh after another action).
+const drafts = new Map();
 
-export async function load({ api, params }) {
+export async function load({ api, params, user }) {
   const id = encodeURIComponent(params.id);
-  const [ref, order] = await Promise.all([loadReference(api), api('GET', `/api/work-orders/${id}`)]);
+  const [ref, order, users] = await Promise.all([
+    loadReference(api), api('GET', `/api/work-orders/${id}`),
+    // The history names dispatchers and admins too; only admins may list every account.
+    user.role === 'admin' ? api('GET', '/api/users') : [],
+  ]);
   const open = OPEN_STATES.includes(order.status);
   const [suggested, board] = await Promise.all([
     open ? api('GET', `/api/work-orders/${id}/suggestions`) : { suggestions: [], unavailable: [] },
@@ -23,7 +32,9 @@ export async function load({ api, params }) {
   ]);
   const ticket = board.find((b) => b.id === order.id) ?? null;
   const message = flash?.id === order.id && Date.now() - flash.at < FLASH_MS ? flash : null;
-  return { ref, order, ticket, suggested, message };
+  const names = new Map(users.map((u) => [u.id, u.display_name]));
+  names.set(user.id, user.display_name);
+  return { ref, order, ticket, suggested, message, names };
 }
 
 function suggestionChoice(ref, suggestion, index) {
@@ -67,13 +78,6 @@ function dispatchPanel({ ref, order, suggested }) {
     </form>`;
 }
 
-function windowsList(ticket) {
-  if (!ticket?.windows.length) return '';
-  return html`<ul class="windows">${ticket.windows.map((w) => html`
-    <li class="window-${w.state}"><span>${t(`console.window_${w.window}`)}</span>
-      <span>${formatDateTime(w.deadline)}</span><strong>${t(`console.windowState_${w.state}`)}</strong></li>`)}</ul>`;
-}
-
 function severityForm(order, ticket) {
   const current = ticket?.severity ?? order.severity;
   return html`
@@ -114,10 +118,21 @@ export function view(data, { user }) {
           ${order.notes ? html`<div class="field"><dt>${t('console.description')}</dt><dd>${order.notes}</dd></div>` : ''}
         </dl>
         ${severityForm(order, ticket)}
-        ${windowsList(ticket)}
       </section>
       <section aria-label="${t('console.dispatchTitle')}">${dispatchPanel(data)}${cancelForm(order)}</section>
-    </div>`);
+    </div>
+    <section class="card" aria-labelledby="ticket-sla-title">
+      <h3 id="ticket-sla-title">${t('console.slaTitle')}</h3>
+      ${slaPanel(order.sla)}
+    </section>
+    <section class="card" aria-labelledby="ticket-history-title">
+      <h3 id="ticket-history-title">${t('console.historyTitle')}</h3>
+      ${historyPanel(order.history ?? [], (id) => data.names.get(id) ?? personName(ref, id))}
+    </section>
+    <section class="card" aria-labelledby="ticket-comments-title">
+      <h3 id="ticket-comments-title">${t('console.commentsTitle')}</h3>
+      ${commentsPanel(order.comments, drafts.get(order.id) ?? '')}
+    </section>`);
 }
 
 async function act(ctx, order, call, success) {
@@ -147,6 +162,18 @@ export function mounted(screen, data, ctx) {
     const severity = Number(new FormData(event.currentTarget).get('severity'));
     act(ctx, order, () => ctx.api('POST', `${path}/severity`, { severity }),
       t('console.severitySaved', { level: severityLabel(severity) }));
+  });
+  const comment = screen.querySelector('#comment-form');
+  const box = comment?.querySelector('#t-comment');
+  box?.addEventListener('input', () => drafts.set(order.id, box.value));
+  comment?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = box.value.trim();
+    if (!body) return;
+    act(ctx, order, async () => {
+      await ctx.api('POST', `${path}/comments`, { body });
+      drafts.delete(order.id);
+    }, t('console.commentSaved'));
   });
   screen.querySelector('#cancel-form')?.addEventListener('submit', (event) => {
     event.preventDefault();

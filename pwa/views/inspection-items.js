@@ -3,6 +3,7 @@
 // and the verdict, shown the moment it changes. Rendering only; inspection.js saves.
 import { html } from '../components/html.js';
 import { lang, t } from '../i18n/index.js';
+import { refusedNote } from './conflicts-refused.js';
 import { rangeText } from './inspection-checks.js';
 
 export function label(text) {
@@ -77,14 +78,24 @@ function input(item, answer, locked) {
   return '';
 }
 
-function photosPart(judged, photos, locked) {
+// A photo whose bytes the server refused: the badge and reason, and (while a draft) a way to
+// remove it so it can be taken again (views/conflicts-refused.js).
+function refusedPart(photo, refused, locked) {
+  if (!Object.hasOwn(refused, photo.sha256)) return '';
+  const retake = locked ? '' : html`<button type="button" class="secondary" data-action="insp-remove-photo"
+    data-photo="${photo.id}">${t('refused.retake')}</button>`;
+  return refusedNote(refused[photo.sha256], retake);
+}
+
+function photosPart(judged, photos, locked, refused) {
   const { item } = judged;
   const mine = photos.filter((p) => p.item === item.key);
   const wanted = item.photo_required || item.kind === 'photo';
   if (locked && !mine.length) return '';
   return html`<div class="item-photos">
-    ${mine.length ? html`<ul class="wb-thumbs">${mine.map((p) => html`<li>
-      <img class="wb-thumb" data-blob="${p.sha256}" alt="${t('insp.photoAlt', { item: label(item.label) })}"></li>`)}</ul>` : ''}
+    ${mine.length ? html`<ul class="wb-thumbs">${mine.map((p) => html`<li class="${Object.hasOwn(refused, p.sha256) ? 'refused' : ''}">
+      <img class="wb-thumb" data-blob="${p.sha256}" alt="${t('insp.photoAlt', { item: label(item.label) })}">
+      ${refusedPart(p, refused, locked)}</li>`)}</ul>` : ''}
     ${locked ? '' : html`<details class="add-photo" ${wanted && !mine.length ? html`open` : ''}>
       <summary>${t(mine.length ? 'insp.morePhotos' : 'insp.addPhoto')}</summary>
       <wb-photo-capture data-item="${item.key}"></wb-photo-capture></details>`}
@@ -110,7 +121,7 @@ function faultPart(judged, link) {
 }
 
 /** The item's card; `number` is its position (1-based) in the checklist. */
-export function itemCard(judged, number, { photos, locked, link }) {
+export function itemCard(judged, number, { photos, locked, link, refused = {} }) {
   const { item, outcome } = judged;
   return html`
     <section class="insp-item outcome-${outcome}" id="item-${item.key}" data-item-card="${item.key}" aria-labelledby="label-${item.key}">
@@ -122,7 +133,7 @@ export function itemCard(judged, number, { photos, locked, link }) {
       ${input(item, judged.answer, locked)}
       <p class="verdict ${outcome}" role="status" aria-live="polite" data-verdict="${item.key}">${verdictText(judged)}</p>
       ${notePart(judged, locked)}
-      ${photosPart(judged, photos, locked)}
+      ${photosPart(judged, photos, locked, refused)}
       ${faultPart(judged, link)}
     </section>`;
 }

@@ -14,6 +14,7 @@ import { liveEvents, mutate, record } from '../store/local.js';
 import { fetchTemplate, inspectionMeta, rememberInspection, templateFor } from '../store/my-work.js';
 import { claimBlob } from '../store/upload.js';
 import { uuidv7 } from '../store/uuidv7.js';
+import { refusedOf, usablePhotos } from './conflicts-refused.js';
 import { evaluate, judgeAll, latestAnswers, parseReading, photoCounts } from './inspection-checks.js';
 import { itemCard, label, verdictText } from './inspection-items.js';
 import { fieldsPart, summaryPart } from './inspection-summary.js';
@@ -54,14 +55,16 @@ export async function load({ api, online, params }) {
   const template = await checklist(db, api, online, meta, asset);
   if (!template) throw unavailable('insp.templateMissing');
   const photos = liveEvents(state, 'photos');
+  const refused = await refusedOf(db, photos);
   const items = template.body.items;
-  const judged = judgeAll(items, latestAnswers(liveEvents(state, 'answers')), photoCounts(photos));
+  // Refused bytes never reach the server: such a photo does not count for a required one.
+  const judged = judgeAll(items, latestAnswers(liveEvents(state, 'answers')), photoCounts(usablePhotos(photos, refused)));
   const step = Math.min(Math.max(Number(currentQuery().get('step')) || 0, 0), items.length);
   const links = (await db.get('cache', `insp-wo:${params.id}`)) ?? {};
   const unsent = (await db.getAllFromIndex('outbox', 'by-record', ['inspection', params.id]))
     .filter((row) => row.state === 'pending').length;
   return {
-    id: params.id, state, meta, asset, template, judged, photos, links, step,
+    id: params.id, state, meta, asset, template, judged, photos, links, step, refused,
     status: state?.fields?.status ?? 'draft', fields: state?.fields ?? {}, synced: unsent === 0,
     mode: localStorage.getItem(MODE_KEY) === 'list' ? 'list' : 'step',
   };
@@ -90,7 +93,7 @@ function header(data) {
 
 function cardOf(data, index, locked) {
   const judged = data.judged[index];
-  return itemCard(judged, index + 1, { photos: data.photos, locked, link: data.links[judged.item.key] });
+  return itemCard(judged, index + 1, { photos: data.photos, locked, link: data.links[judged.item.key], refused: data.refused });
 }
 
 function stepNav(data) {
@@ -252,6 +255,11 @@ export const actions = {
     return ctx;
   },
   'insp-create-wo': (element) => createWorkOrder(element.dataset.item),
+  'insp-remove-photo': async (element, ctx) => {
+    if (!confirm(t('refused.confirmRemove'))) return;
+    await mutate('inspection', current.id, 'inspection.remove_photo', { photo_id: element.dataset.photo });
+    ctx.refresh();
+  },
   'insp-submit': async (_element, ctx) => {
     const open = current.judged.filter((j) => j.outcome === 'incomplete');
     if (open.length) {

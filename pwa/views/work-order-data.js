@@ -5,6 +5,7 @@ import { t } from '../i18n/index.js';
 import { ApiError } from '../store/api.js';
 import { openStore } from '../store/db.js';
 import { liveEvents, record, startSession } from '../store/local.js';
+import { refusedOf } from './conflicts-refused.js';
 
 const CACHE_PREFIX = 'work-order:';
 const MY_WORK_KEY = 'my-work-orders'; // store/my-work.js KEYS.workOrders
@@ -90,14 +91,15 @@ export async function loadWorkOrder({ api, online, params }) {
   }
   if (!state || state.deleted) throw unavailable(online);
   const photos = liveEvents(state, 'photos');
-  const [asset, site, sla, thumbs] = await Promise.all([
+  const [asset, site, sla, thumbs, refused] = await Promise.all([
     state.asset_id ? db.get('assets', state.asset_id) : null,
     db.get('sites', state.site_id),
     slaSource(db, rest, state.id),
     thumbnails(db, photos, online),
+    refusedOf(db, photos),
   ]);
   return {
-    db, state, fields: state.fields, photos, thumbs, asset, site, sla, rest,
+    db, state, fields: state.fields, photos, thumbs, refused, asset, site, sla, rest,
     comments: liveEvents(state, 'comments'), declaration: declarations.work_order,
   };
 }

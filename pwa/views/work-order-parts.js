@@ -4,6 +4,7 @@
 import { html } from '../components/html.js';
 import { t } from '../i18n/index.js';
 import { formatDateTime } from '../i18n/dates.js';
+import { refusedNote } from './conflicts-refused.js';
 import {
   CAUSES, clockText, PHASES, photosByPhase, slaWindows, STABLE_MS, stableElapsedMs, timerPhase,
 } from './work-order-rules.js';
@@ -32,7 +33,22 @@ export function historySection(rest) {
     ${rest.live ? '' : html`<p class="meta">${t('wo.historyCached', { time: formatDateTime(rest.at) })}</p>`}
     <ol class="history">${[...moves].reverse().map((m) => html`<li>
       <span class="meta">${formatDateTime(m.trusted_at ?? m.received_at)}</span>
-      <span>${t(`wo.status_${m.from_status}`)} → ${t(`wo.status_${m.to_status}`)}</span></li>`)}</ol>
+      <span>${t(`wo.status_${m.from_status}`)} → ${t(`wo.status_${m.to_status}`)}</span>
+      ${m.reason ? html`<span class="meta wo-reason">${t('wo.historyReason', { reason: m.reason })}</span>` : ''}</li>`)}</ol>
+  </section>`;
+}
+
+/** Rework after a failed verification: a reason (kept as a draft) and a confirmed move. */
+export function reworkSection({ draft, error }) {
+  return html`<section class="wo-part wo-rework" aria-labelledby="wo-rework-title">
+    <details ${draft.reworkReason || error ? 'open' : ''}>
+      <summary id="wo-rework-title">${t('wo.rework')}</summary>
+      <p class="meta">${t('wo.reworkHint')}</p>
+      ${error ? html`<p class="error" role="alert" id="wo-rework-error">${t(error)}</p>` : ''}
+      <label for="wo-rework-reason">${t('wo.reworkReason')}</label>
+      <textarea id="wo-rework-reason" data-draft="reworkReason" rows="2" maxlength="500">${draft.reworkReason ?? ''}</textarea>
+      <button type="button" class="secondary wide" data-action="rework">${t('wo.reworkSend')}</button>
+    </details>
   </section>`;
 }
 
@@ -61,24 +77,27 @@ function missingList({ to, items }) {
   </div>`;
 }
 
-function thumb(photo, url, locked) {
-  return html`<li>
+function thumb(photo, url, locked, refusal) {
+  return html`<li class="${refusal === undefined ? '' : 'refused'}" data-photo-id="${photo.id}">
     ${url ? html`<img class="wb-thumb" src="${url}" alt="${t(`wo.phase_${photo.phase}`)}">`
       : html`<span class="wb-thumb wo-nothumb">${t('wo.photoElsewhere')}</span>`}
-    ${locked ? '' : html`<button type="button" class="wo-remove" data-action="removePhoto" data-photo="${photo.id}"
-      aria-label="${t('wo.removePhoto')}">✕</button>`}
+    ${locked || refusal !== undefined ? '' : html`<button type="button" class="wo-remove" data-action="removePhoto"
+      data-photo="${photo.id}" aria-label="${t('wo.removePhoto')}">✕</button>`}
+    ${refusal === undefined ? '' : refusedNote(refusal, locked ? '' : html`<button type="button" class="secondary"
+      data-action="removePhoto" data-photo="${photo.id}" data-refused="1">${t('refused.retake')}</button>`)}
   </li>`;
 }
 
-export function photoSection({ photos, thumbs, locked, highlight }) {
+export function photoSection({ photos, thumbs, refused = {}, locked, highlight }) {
   const grouped = photosByPhase(photos);
   return html`<section class="wo-part" aria-labelledby="wo-photos"><h3 id="wo-photos">${t('wo.photos')}</h3>
     ${PHASES.map((phase) => {
       const list = grouped[phase];
-      const missing = !list.length;
+      const usable = list.filter((p) => refused[p.sha256] === undefined); // refused bytes never arrive
+      const missing = !usable.length;
       return html`<div class="wo-phase ${missing && highlight ? 'missing' : ''}" data-phase="${phase}">
-        <h4>${t(`wo.phase_${phase}`)} <span class="chip ${missing ? 'bad' : 'ok'}">${missing ? t('wo.phaseMissing') : list.length}</span></h4>
-        <ul class="wb-thumbs">${list.map((p) => thumb(p, thumbs[p.sha256], locked))}</ul>
+        <h4>${t(`wo.phase_${phase}`)} <span class="chip ${missing ? 'bad' : 'ok'}">${missing ? t('wo.phaseMissing') : usable.length}</span></h4>
+        <ul class="wb-thumbs">${list.map((p) => thumb(p, thumbs[p.sha256], locked, refused[p.sha256]))}</ul>
         ${locked ? '' : html`<wb-photo-capture data-phase="${phase}"></wb-photo-capture>`}
       </div>`;
     })}

@@ -21,6 +21,15 @@ export function nextActions(status, declaration) {
   return TECHNICIAN_MOVES.filter((to) => legal.includes(to) && !(status === 'repaired' && to === 'on_site'));
 }
 
+/**
+ * Rework (transitions.py): a repaired work order that fails verification goes back on site,
+ * with the reason; offered apart from the big buttons, behind a reason and a confirmation.
+ */
+export function reworkAllowed(status, declaration) {
+  const legal = declaration?.fields?.status?.transitions?.[status] ?? [];
+  return status === 'repaired' && legal.includes('on_site');
+}
+
 /** Phases of the live photos, e.g. {before: [photo…], during: [], after: […]}. */
 export function photosByPhase(photos) {
   const grouped = Object.fromEntries([...PHASES, 'other'].map((p) => [p, []]));

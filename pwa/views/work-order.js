@@ -9,12 +9,15 @@ import { t } from '../i18n/index.js';
 import { currentQuery } from '../router.js';
 import { claimBlob } from '../store/upload.js';
 import { mutate, onChange, record } from '../store/local.js';
+import { usablePhotos } from './conflicts-refused.js';
 import { loadWorkOrder } from './work-order-data.js';
 import {
-  commentsSection, countdownText, diagnosisSection, historySection, movesSection, partsSection, photoSection, slaSection,
-  verificationSection,
+  commentsSection, countdownText, diagnosisSection, historySection, movesSection, partsSection, photoSection, reworkSection,
+  slaSection, verificationSection,
 } from './work-order-parts.js';
-import { cleanParts, clockText, missingFor, nextActions, STABLE_MS, stableElapsedMs } from './work-order-rules.js';
+import {
+  cleanParts, clockText, missingFor, nextActions, reworkAllowed, STABLE_MS, stableElapsedMs,
+} from './work-order-rules.js';
 
 const LOCKED = ['signed', 'closed', 'cancelled'];
 const WORK_STARTED = ['on_site', 'repaired', 'remote_resolved', 'verified', 'signed', 'closed'];
@@ -98,8 +101,9 @@ export function view(data, ctx) {
     ${movesSection({ state, moves: nextActions(status, data.declaration), missing: shown?.missing })}
     ${WORK_STARTED.includes(status) || fields.diagnosis ? diagnosisSection({ diagnosis: fields.diagnosis, draft, locked }) : ''}
     ${WORK_STARTED.includes(status) ? partsSection({ parts: fields.parts_used, draft, locked }) : ''}
-    ${WORK_STARTED.includes(status) ? photoSection({ photos: data.photos, thumbs: data.thumbs, locked, highlight: !locked }) : ''}
+    ${WORK_STARTED.includes(status) ? photoSection({ photos: data.photos, thumbs: data.thumbs, refused: data.refused, locked, highlight: !locked }) : ''}
     ${VERIFYING.includes(status) ? verificationSection({ verification: fields.verification, locked }) : ''}
+    ${reworkAllowed(status, data.declaration) ? reworkSection({ draft, error: shown?.rework }) : ''}
     ${commentsSection({ comments: data.comments, draft })}
     ${historySection(data.rest)}
   </article>`;
@@ -145,9 +149,9 @@ const screenOf = (element) => element.closest('.screen') ?? document;
 
 export const actions = {
   async move(element, ctx) {
-    const { state, fields, photos } = current.data;
+    const { state, fields, photos, refused } = current.data;
     const to = element.dataset.to;
-    const missing = missingFor(to, fields, photos);
+    const missing = missingFor(to, fields, usablePhotos(photos, refused));
     if (missing.length) {
       notice = { id: state.id, missing: { to, items: missing } };
       await redraw(ctx);
@@ -195,8 +199,22 @@ export const actions = {
     });
   },
   async removePhoto(element, ctx) {
-    if (!confirm(t('wo.confirmRemovePhoto'))) return;
+    if (!confirm(t(element.dataset.refused ? 'refused.confirmRemove' : 'wo.confirmRemovePhoto'))) return;
     await change(ctx, 'work_order.remove_photo', { photo_id: element.dataset.photo });
+  },
+  async rework(element, ctx) {
+    const id = current.data.state.id;
+    const reason = (readDraft(id).reworkReason ?? '').trim();
+    if (!reason) {
+      notice = { id, rework: 'wo.reworkReasonRequired' }; // a key: the language may change while shown
+      await redraw(ctx);
+      document.getElementById('wo-rework-reason')?.focus();
+      return;
+    }
+    if (!confirm(t('wo.confirmRework', { reason }))) return;
+    await change(ctx, 'work_order.transition', { to: 'on_site', reason }, ['status'], {
+      done: () => writeDraft(id, { reworkReason: undefined }),
+    });
   },
   async startTimer(element, ctx) {
     const from = new Date().toISOString();
