@@ -16,7 +16,7 @@ from backend.audit import routes as audit_routes
 from backend.auth import routes as auth_routes
 from backend.auth.middleware import session_authentication
 from backend.auth.passwords import PasswordVerifier
-from backend.auth.throttle import LoginThrottle
+from backend.auth.throttle import AddressLimit, LoginThrottle
 from backend.blobs import routes as blob_routes
 from backend.db import connect
 from backend.deps import Db, provide_db
@@ -83,6 +83,8 @@ def create_app(settings: Settings) -> Litestar:
                 settings.login_failures_per_address,
                 settings.login_window_seconds,
             ),
+            # The public verify page: a QR scan is one call; a loop over hashes is not.
+            "verify_limit": AddressLimit(60, 60.0),
         }
     )
     pwa = create_static_files_router(

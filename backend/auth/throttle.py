@@ -36,3 +36,20 @@ class LoginThrottle:
 
     def record_success(self, account: str) -> None:
         self._failures.pop(("account", account), None)
+
+
+class AddressLimit:
+    """At most `limit` requests per client address in a sliding window: for public routes that
+    cost real work per call (the verify page re-hashes the signed files)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self._limit, self._window = limit, window
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+
+    def take(self, address: str, now: float) -> int | None:
+        """Count one request; the seconds to wait instead when the address is over its limit."""
+        seen = self._seen[address]
+        wait = retry_after(seen, now, self._limit, self._window)
+        if wait is None:
+            seen.append(now)
+        return wait

@@ -25,7 +25,7 @@ class SignedRecord(Base):
     version: Mapped[int]
     site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
     canonical: Mapped[str] = mapped_column(Text)
-    record_hash: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64), index=True)  # public verify page (0010)
     capture: Mapped[str] = mapped_column(Text)  # canonical JSON of the signature or refusal
     capture_hash: Mapped[str] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(10))  # signed | refused

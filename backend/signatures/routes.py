@@ -4,11 +4,14 @@ The paths name their record the way the rest of the API does (work_order_id, ins
 and are scoped like it.
 """
 
+import time
+
 from litestar import Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from backend.auth.middleware import SESSION_COOKIE, allow
 from backend.deps import Db
+from backend.errors import RateLimited
 from backend.signatures import chain, record_check, signing
 from backend.signatures.schemas import (
     AmendmentIn,
@@ -34,6 +37,11 @@ async def verify_evidence(request: Request, db: Db) -> VerifyReport:
 @get("/api/verify/{record_hash:str}", exclude_from_auth=True)
 async def verify_record(request: Request, db: Db, record_hash: FromPath[str]) -> RecordCheck:
     """Public (a report's QR code): see record_check.py for what an anonymous caller is told."""
+    wait = request.app.state.verify_limit.take(
+        request.client.host if request.client else "", time.monotonic()
+    )
+    if wait is not None:
+        raise RateLimited(f"Too many verification requests; try again in {wait} seconds.", retry_after=wait)
     public = chain.load_key(request.app.state.settings.secrets_dir).public_key()
     token = request.cookies.get(SESSION_COOKIE)
     return await record_check.check_record_hash(db, request.app.state.media, public, record_hash, token)

@@ -144,3 +144,11 @@ async def test_a_signature_image_still_on_its_way_is_pending_not_a_problem(clien
     signed = await signed_work_order(client, world, db_file, "wo-v5", upload_signature=False)
     body = (await client.get(f"/api/verify/{signed['hash']}")).json()
     assert body["ok"] is True and body["files_pending"] == 1
+
+
+async def test_one_address_looping_over_hashes_is_slowed_down_with_a_429(client):
+    answers = [(await client.get(f"/api/verify/{i:064x}")).status_code for i in range(61)]
+    assert answers[:60] == [200] * 60
+    last = await client.get(f"/api/verify/{61:064x}")
+    assert last.status_code == 429 and last.json()["error"] == "rate_limited"
+    assert last.json()["detail"]["retry_after"] >= 1
