@@ -24,6 +24,7 @@ from sqlalchemy.util.concurrency import await_
 T = TypeVar("T")
 
 WRITE_OPTION = "weibao_write"
+PENDING_BEGIN = "weibao_pending_begin"  # connection info key: the BEGIN not sent yet
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -53,8 +54,21 @@ def configure(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        # Sent with the transaction's first statement: a request whose first database work is
+        # `run_statements` (a push) then sends BEGIN in the same trip to the driver's thread.
         writing = conn.get_execution_options().get(WRITE_OPTION, False)
-        _begin(conn, "BEGIN IMMEDIATE" if writing else "BEGIN")
+        conn.connection.info[PENDING_BEGIN] = "BEGIN IMMEDIATE" if writing else "BEGIN"
+
+    @event.listens_for(sync_engine, "before_cursor_execute")
+    def _on_execute(conn: Connection, *_statement) -> None:
+        sql = conn.connection.info.pop(PENDING_BEGIN, None)
+        if sql is not None:
+            _begin(conn, sql)
+
+    @event.listens_for(sync_engine, "commit")
+    @event.listens_for(sync_engine, "rollback")
+    def _on_end(conn: Connection) -> None:
+        conn.connection.info.pop(PENDING_BEGIN, None)  # a transaction that ran no statement
 
     @event.listens_for(sync_engine, "reset")
     def _on_reset(dbapi_connection, _record, state) -> None:
@@ -196,7 +210,17 @@ async def run_statements(session: AsyncSession, work: Callable[[Any], T]) -> T:
         return await connection.run_sync(lambda sync: work(PortableStatements(sync)))
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection  # aiosqlite.Connection
-    return await driver._execute(lambda: work(SqliteStatements(driver._conn)))
+    begin = raw.info.pop(PENDING_BEGIN, None)
+
+    def run() -> T:
+        if begin is not None:
+            try:
+                driver._conn.execute(begin)
+            except sqlite3.Error as error:
+                raise exc.OperationalError(begin, None, error) from error
+        return work(SqliteStatements(driver._conn))
+
+    return await driver._execute(run)
 
 
 def in_list(prefix: str, values) -> tuple[str, dict[str, Any]]:
