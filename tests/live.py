@@ -23,6 +23,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+# Switches the app's language in place through its own language control (the screen keeps
+# its state: timers keep running, typed text stays).
+SET_LANGUAGE = """(code) => {
+  const select = document.createElement('select');
+  select.dataset.action = 'language';
+  select.innerHTML = `<option value="${code}">${code}</option>`;
+  document.getElementById('app').append(select);
+  select.value = code;
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+}"""
 
 # Resolves with the service worker's state once it is activated (or whatever it is after 10 s).
 ACTIVATED = """

@@ -49,6 +49,17 @@ def wait_until(page, predicate: str, *args, timeout_ms: int = 30_000) -> None:
     raise AssertionError(f"never true: {predicate}")
 
 
+def log_in_on_phone(page, url: str, username: str = "tech1", path: str = "/") -> None:
+    """The login form, then the app's sync session started (other phone tests build on it)."""
+    page.goto(f"{url}/#{path}")
+    page.wait_for_selector("#username", timeout=90_000)
+    page.fill("#username", username)
+    page.fill("#password", "weibao-demo")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".tabbar, nav", timeout=60_000)
+    wait_until(page, "() => import('/store/local.js').then((m) => m.startSession()).then(() => true)")
+
+
 def test_a_change_made_on_the_phone_reaches_the_server_and_logout_clears_the_synced_records(
     browser, live_server
 ):

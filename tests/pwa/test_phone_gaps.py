@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
-from tests.live import PHONE, demo_server, signed_in
-from tests.pwa.test_app_sync import IDB_COUNT, wait_until
+from tests.live import PHONE, SET_LANGUAGE, demo_server, signed_in
+from tests.pwa.test_app_sync import IDB_COUNT, log_in_on_phone, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -48,14 +48,6 @@ REFUSED_PHOTO = """async ([id, site]) => {
 BLOB_STATE = """async (sha) => {
   const { openStore } = await import('/store/db.js');
   return (await (await openStore()).get('blobs', sha))?.state ?? null;
-}"""
-SET_LANGUAGE = """(code) => {
-  const select = document.createElement('select');
-  select.dataset.action = 'language';
-  select.innerHTML = `<option value="${code}">${code}</option>`;
-  document.getElementById('app').append(select);
-  select.value = code;
-  select.dispatchEvent(new Event('change', { bubbles: true }));
 }"""
 
 
@@ -175,13 +167,7 @@ def phone(browser, server, path: str = "/"):
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(server.url + "/#" + path)
-    page.wait_for_selector("#username", timeout=90_000)
-    page.fill("#username", "tech1")
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector(".tabbar", timeout=60_000)
-    wait_until(page, "() => import('/store/local.js').then((m) => m.startSession()).then(() => true)")
+    log_in_on_phone(page, server.url, path=path)
     return context, page
 
 

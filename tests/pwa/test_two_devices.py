@@ -5,7 +5,7 @@ card for the dispatcher, and the dispatcher's resolution reaches both phones."""
 import pytest
 
 from tests.live import PHONE, demo_server, signed_in
-from tests.pwa.test_app_sync import IDB_COUNT, wait_until
+from tests.pwa.test_app_sync import IDB_COUNT, log_in_on_phone, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +28,7 @@ def server(tmp_path_factory):
 def phone(browser, server):
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
-    page.goto(server.url + "/")
-    page.wait_for_selector("#username", timeout=90_000)
-    page.fill("#username", "tech1")
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector(".tabbar, nav", timeout=60_000)
-    wait_until(page, "() => import('/store/local.js').then((m) => m.startSession()).then(() => true)")
+    log_in_on_phone(page, server.url)
     return context, page
 
 

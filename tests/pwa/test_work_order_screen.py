@@ -12,20 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
-from tests.live import PHONE, demo_server, signed_in
+from tests.live import PHONE, SET_LANGUAGE, demo_server, signed_in
 
 pytestmark = pytest.mark.browser
-
-# Switches the language in place (the app's own language control), so the screen keeps its
-# state: the timer keeps running, typed text stays.
-SET_LANGUAGE = """(code) => {
-  const select = document.createElement('select');
-  select.dataset.action = 'language';
-  select.innerHTML = `<option value="${code}">${code}</option>`;
-  document.getElementById('app').append(select);
-  select.value = code;
-  select.dispatchEvent(new Event('change', { bubbles: true }));
-}"""
 
 # Rows of one IndexedDB store (optionally through an index) as the page holds them.
 READ_ALL = """([store, index, key]) => new Promise((resolve) => {
