@@ -281,7 +281,8 @@ class Batch:
             effect = check.applied(before, decision.state, mutation, self.caller.user_id)
             if effect is not None:
                 self.effects.append(effect)
-        self.losers += [_loser_row(key, mutation.id, loser, self.now_ms) for loser in decision.losers]
+        if decision.losers:
+            self.losers += [_loser_row(key, mutation.id, loser, self.now_ms) for loser in decision.losers]
         if decision.conflict is not None:
             conflict = _with_arguments(decision.conflict, mutation)
             self.conflicts.append((conflict, (self.states.get(key) or {}).get("site_id")))

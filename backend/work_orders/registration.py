@@ -63,13 +63,15 @@ def register(
     fresh = [t for t in tickets if aware(t["reported_at"]) is None]
     keys = rows_by_id(statements, _CRITICALITY, (t["asset_id"] for t in fresh), ("id", "criticality"))
     rows, notices, cache = [], [], {}
+    # Proposed once per device criticality (not per ticket), and only when a ticket needs one.
+    levels = {kind: int(propose(kind, fault_scope)) for kind in ("key", "normal") if fresh}  # type: ignore[arg-type]
     for ticket in tickets:
         site = sites[ticket["site_id"]]
         reported_at, proposed = aware(ticket["reported_at"]), ticket["proposed_severity"]
         if reported_at is None:
             reported_at = now
             key = "key" if keys.get(ticket["asset_id"], {}).get("criticality") == "key" else "normal"
-            proposed = int(propose(key, fault_scope))  # type: ignore[arg-type]
+            proposed = levels[key]
             if proposed == 1:
                 technicians = [r[0] for r in statements.rows(_TECHNICIANS, {"site": site["id"]})]
                 notices.append((technicians, "new_level1", ticket["id"], 1, site["short_name"]))
