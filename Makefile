@@ -8,8 +8,9 @@ PORT ?= 8000
 export HOST PORT
 
 # Debian packages the suite needs: a browser for the PWA journeys, a CJK font for PDFs,
-# pdftotext to read PDFs back.
-SYSTEM_PACKAGES := chromium fonts-wqy-microhei poppler-utils
+# pdftotext to read PDFs back, a PostgreSQL server for tests/postgres (initdb + pg_ctl, found
+# on PATH, through pg_config or in Debian's /usr/lib/postgresql/*/bin).
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei poppler-utils postgresql
 
 .PHONY: run test lint system-deps pwa-deps clean
 
@@ -24,7 +25,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]' 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -c "import pytest, playwright, zxingcpp, http_ece"
+	$(BIN)/python -c "import pytest, playwright, zxingcpp, http_ece, asyncpg"
 	touch $@
 
 pwa-deps:
@@ -39,6 +40,8 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	{ command -v pg_ctl || ls "$$(pg_config --bindir 2>/dev/null)/pg_ctl" || ls /usr/lib/postgresql/*/bin/pg_ctl; } \
+	  >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then \
 	    echo "Missing Debian packages:$$missing. Install them: sudo apt-get install$$missing"; exit 1; \

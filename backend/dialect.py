@@ -38,7 +38,13 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+# Any constant key: the one advisory lock all PostgreSQL write transactions queue on.
+PG_WRITER_LOCK = 0x57454942  # "WEIB"
+
+
 def configure(engine: AsyncEngine) -> None:
+    if engine.dialect.name == "postgresql":
+        _serialize_postgres_writers(engine)
     if not is_sqlite(engine):
         return
     sync_engine = engine.sync_engine
@@ -79,6 +85,22 @@ def configure(engine: AsyncEngine) -> None:
         driver = getattr(dbapi_connection, "_connection", dbapi_connection)  # aiosqlite's
         if getattr(driver, "in_transaction", True):
             dbapi_connection.rollback()
+
+
+def _serialize_postgres_writers(engine: AsyncEngine) -> None:
+    """PostgreSQL's counterpart of BEGIN IMMEDIATE: write transactions take turns.
+
+    The code relies on SQLite's one-writer-at-a-time, most visibly the pull cursor (the highest
+    `sync_changes.seq` a phone has seen, PROTOCOL.md §5): a PostgreSQL sequence numbers a row at
+    INSERT, so without turns a later writer could commit first and a pull in between would skip
+    the older change for good (tests/postgres). The lock is held until COMMIT or ROLLBACK;
+    readers never wait for it.
+    """
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION, False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITER_LOCK})")
 
 
 def engine_options(database_url: str) -> dict[str, Any]:

@@ -20,13 +20,16 @@ _LOAD = (
     "state, removed_hlc, created_at FROM photos WHERE record_kind = :kind AND record_id IN {ids}"
 )
 
+# The CAST: PostgreSQL must deduce ONE type per parameter; without it the VALUES use of :sha256
+# and the comparison disagree ("inconsistent types deduced for parameter", tests/postgres).
 UPSERT = """
 INSERT INTO photos (id, blob_sha256, site_id, record_kind, record_id, phase, captured_at,
     latitude, longitude, item, taken_by, state, hlc, removed_hlc, created_at)
 VALUES (:id, :sha256, :site_id, :kind, :record_id, :phase, :captured_at, :latitude, :longitude,
     :item, NULL,
     CASE WHEN :removed THEN 'removed'
-         WHEN EXISTS (SELECT 1 FROM blobs WHERE blobs.sha256 = :sha256 AND blobs.state = 'present')
+         WHEN EXISTS (SELECT 1 FROM blobs
+                      WHERE blobs.sha256 = CAST(:sha256 AS VARCHAR(64)) AND blobs.state = 'present')
          THEN 'present' ELSE 'pending_blob' END,
     :hlc, :removed_hlc, :now)
 ON CONFLICT (id) DO UPDATE SET blob_sha256 = excluded.blob_sha256, phase = excluded.phase,

@@ -122,9 +122,10 @@ async def list_clamps(db: AsyncSession, limit: int = 500) -> list[dict[str, Any]
 
 
 async def site_left_scope(db: AsyncSession, site_id: str, user_id: str) -> None:
-    """Log an `evict` for every record of the site for this user (PROTOCOL.md §5)."""
+    """Log an `evict` for every record of the site for this user (PROTOCOL.md §5). The CAST:
+    under SELECT DISTINCT PostgreSQL types a bare parameter as text (tests/postgres)."""
     sql = """INSERT INTO sync_changes (entity, record_id, site_id, op, data, for_user_id, at_ms)
-    SELECT DISTINCT entity, record_id, site_id, 'evict', NULL, :u, :now FROM sync_changes
+    SELECT DISTINCT entity, record_id, site_id, 'evict', NULL, :u, CAST(:now AS BIGINT) FROM sync_changes
     WHERE site_id = :site AND for_user_id IS NULL ORDER BY entity, record_id"""
     params = {"u": user_id, "now": now_ms(), "site": site_id}
     await run_statements(db, lambda s: s.run(sql, params))

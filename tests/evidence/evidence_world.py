@@ -6,6 +6,7 @@ world keeps the rule that no row points to a missing file (and `verify` stays cl
 
 import hashlib
 import io
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +25,12 @@ def tiny_jpeg(colour: tuple[int, int, int]) -> bytes:
 
 
 async def add_evidence(session, world) -> None:
-    store = MediaStore(Path(session.get_bind().url.database).parent / "media")
+    url = session.get_bind().url
+    # Beside the SQLite file, as the app's media_dir is; a PostgreSQL world (tests/postgres)
+    # has no file, and its checks do not read these bytes: the temp folder, not ./media.
+    sqlite = url.get_backend_name() == "sqlite"
+    folder = Path(url.database).parent if sqlite else Path(tempfile.gettempdir()) / "weibao-pg"
+    store = MediaStore(folder / "media")
     for tag, side, colour in (("a", world.a, (200, 0, 0)), ("b", world.b, (0, 0, 200))):
         data = tiny_jpeg(colour)
         rendition = store.put_content(data)
