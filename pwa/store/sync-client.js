@@ -124,7 +124,11 @@ export class SyncClient {
       this.channel?.postMessage({ type: 'sync', urgent });
       return;
     }
-    if (urgent || this.state.failures === 0 || !this.timer) this.#schedule(0);
+    if (!(urgent || this.state.failures === 0 || !this.timer)) return;
+    // During a cycle, a timer would be replaced by the one the cycle books when it ends (the
+    // request was lost until the next interval); queue one more cycle after it instead.
+    if (this.running) this.syncNow();
+    else this.#schedule(0);
   }
 
   #schedule(delayMs) {
