@@ -45,6 +45,10 @@ export function describeRow(row, state, declaration, args) {
     // With an empty base the rules report exactly which fields collide and their values.
     const probe = applyMutation(state, { ...row.mutation, base: {} }, declaration, Date.now());
     if (probe.conflict) ({ fields, proposed: mine, current: now, kind } = probe.conflict);
+    // The kind from what the user actually saw (the row's own base): a move that is illegal
+    // from the status they saw is not "someone else changed this".
+    const own = applyMutation(state, row.mutation, declaration, Date.now());
+    if (own.conflict) kind = own.conflict.kind;
   }
   const retry = Boolean(state && declaration) &&
     applyMutation(state, { ...row.mutation, base: seenBase(state, fields) }, declaration, Date.now()).status === 'applied';

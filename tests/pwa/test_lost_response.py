@@ -122,6 +122,9 @@ def test_a_lost_push_response_is_retried_without_doubling_anything(browser, live
         page.goto(live_server.url + "/#/conflicts")
         page.wait_for_selector(f'[data-problem="{ids[2]}"]', timeout=30_000)
         assert page.locator("[data-problem]").count() == 1
+        # The move was illegal from the status the phone saw: not "someone else changed this".
+        card = page.locator(f'[data-problem="{ids[2]}"]').inner_text()
+        assert "记录当前的状态下无法进行此步骤" in card and "其他人修改了此项" not in card
         assert page.locator(f'[data-problem="{ids[0]}"], [data-problem="{ids[1]}"]').count() == 0
         page.screenshot(path=str(artifacts / "lost-response-conflicts-zh-CN.png"))
     finally:
