@@ -162,11 +162,12 @@ export const actions = {
   },
   async saveDiagnosis(element, ctx) {
     const id = current.data.state.id;
+    // What the fields show is what is saved (the draft only carries it across redraws).
+    const shown = (key) => screenOf(element).querySelector(`[data-draft="${key}"]`)?.value;
     const draft = readDraft(id);
     const saved = current.data.fields.diagnosis ?? {};
-    const diagnosis = {
-      cause: draft.cause ?? saved.cause ?? '', findings: draft.findings ?? saved.findings ?? '', actions: draft.actions ?? saved.actions ?? '',
-    };
+    const value = (key) => shown(key) ?? draft[key] ?? saved[key] ?? '';
+    const diagnosis = { cause: value('cause'), findings: value('findings'), actions: value('actions') };
     if (!diagnosis.cause) {
       notice = { id, error: t('wo.causeRequired') };
       return redraw(ctx);
