@@ -29,6 +29,7 @@ from backend import migrate
 from backend.app import create_app
 from backend.auth.schemas import CurrentUser
 from backend.db import new_id, session_scope
+from backend.inspections import after_sync
 from backend.settings import Settings
 from backend.sync_api import service
 from sync.protocol import decode_push
@@ -112,7 +113,7 @@ async def push_in_process(app, user: CurrentUser, bodies: list[bytes]) -> float:
     started = time.perf_counter()
     for body in bodies:
         async with session_scope(app.state.db, write=True) as session:
-            response = await service.push(session, decode_push(body), user)
+            response = await service.push(session, decode_push(body), user, ends=after_sync.nothing_follows)
         assert response.results[-1].status == "applied"
     return time.perf_counter() - started
 

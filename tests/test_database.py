@@ -5,9 +5,12 @@ import contextlib
 import os
 import stat
 
+import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import InvalidRequestError
 
 from backend.db import connect, new_id, session_scope
+from backend.dialect import run_statements
 from backend.keys import load_or_create
 from backend.sites.models import Client
 
@@ -67,3 +70,41 @@ def test_secrets_are_generated_once_with_private_permissions(tmp_path):
     for path in (tmp_path / "secrets").iterdir():
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
     assert stat.S_IMODE(os.stat(tmp_path / "secrets").st_mode) == 0o700
+
+
+async def test_work_that_commits_on_the_driver_thread_is_durable_and_leaves_nothing_open(settings):
+    db = connect(settings)
+    try:
+        async with session_scope(db, write=True) as session:
+            insert = "INSERT INTO clients (id, name, created_at) VALUES (:i, 'folded', '2026-01-01 00:00:00')"
+            await run_statements(session, lambda s: s.run(insert, {"i": new_id()}), commit=lambda _: True)
+            # A later write in the same transaction would commit on its own: refused, loudly.
+            with pytest.raises(InvalidRequestError, match="committed"):
+                await session.execute(text("DELETE FROM clients WHERE name = 'folded'"))
+        async with db.reader() as session:
+            assert await session.scalar(select(func.count()).where(Client.name == "folded")) == 1
+        async with db.writer() as session:  # the pooled connection is reusable afterwards
+            session.add(Client(name="after"))
+            await session.commit()
+        async with db.reader() as session:
+            assert await session.scalar(select(func.count()).where(Client.name == "after")) == 1
+    finally:
+        await db.dispose()
+
+
+async def test_work_that_does_not_ask_to_commit_stays_in_the_sessions_transaction(settings):
+    db = connect(settings)
+    try:
+        with contextlib.suppress(RuntimeError):
+            async with session_scope(db, write=True) as session:
+                insert = (
+                    "INSERT INTO clients (id, name, created_at) VALUES (:i, 'kept', '2026-01-01 00:00:00')"
+                )
+                await run_statements(
+                    session, lambda s: s.run(insert, {"i": new_id()}), commit=lambda _: False
+                )
+                raise RuntimeError("the request fails after the work")
+        async with db.reader() as session:
+            assert await session.scalar(select(func.count()).where(Client.name == "kept")) == 0
+    finally:
+        await db.dispose()

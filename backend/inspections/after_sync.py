@@ -38,6 +38,11 @@ def submitted_records(mutations: list[Mutation], results: list[PushResult]) -> l
     return list(dict.fromkeys(ids))
 
 
+def nothing_follows(mutations: list[Mutation], results: list[PushResult]) -> bool:
+    """True when `after_push` has nothing to do for these results (the push may commit)."""
+    return not submitted_records(mutations, results)
+
+
 async def after_push(
     db: AsyncSession,
     mutations: list[Mutation],

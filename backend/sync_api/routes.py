@@ -23,7 +23,7 @@ staff = [allow(Role.admin, Role.dispatcher)]
 async def push(request: Request, db: Db) -> PushResponse:
     try:
         batch = decode_push(await request.body())
-        response = await service.push(db, batch, request.user)
+        response = await service.push(db, batch, request.user, ends=after_sync.nothing_follows)
     except ProtocolError as error:
         raise Invalid(str(error), code="id_reused" if "already used" in str(error) else "bad_push") from None
     # What a submit does beyond its status move (round done, fault work orders), as REST does.
