@@ -39,6 +39,15 @@ def apply_mutation(state: dict[str, Any] | None, mutation: Mutation,
     return _change(copy.deepcopy(state), attempt)
 
 
+def mark_author(state: dict[str, Any], op: Op, user_id: str) -> None:
+    """After an applied `add_event`: who added the event (a comment's author, a photo's taker),
+    kept beside its data as `by` (PROTOCOL.md §4). Set by the server, never taken from a client;
+    the first addition keeps it (a removal placeholder has none until its data arrives)."""
+    event = state["events"].get(op.field or "", {}).get(op.event_id or "")
+    if event is not None and event["data"] is not None:
+        event.setdefault("by", user_id)
+
+
 def _change(state: dict[str, Any], attempt: Attempt) -> Decision:
     op = attempt.op
     if state["deleted"]:

@@ -17,7 +17,7 @@ from backend.dialect import in_list
 
 _LOAD = (
     "SELECT record_id, id, blob_sha256, phase, captured_at, item, latitude, longitude, hlc, "
-    "state, removed_hlc, created_at FROM photos WHERE record_kind = :kind AND record_id IN {ids}"
+    "state, removed_hlc, created_at, taken_by FROM photos WHERE record_kind = :kind AND record_id IN {ids}"
 )
 
 # The CAST: PostgreSQL must deduce ONE type per parameter; without it the VALUES use of :sha256
@@ -26,7 +26,7 @@ UPSERT = """
 INSERT INTO photos (id, blob_sha256, site_id, record_kind, record_id, phase, captured_at,
     latitude, longitude, item, taken_by, state, hlc, removed_hlc, created_at)
 VALUES (:id, :sha256, :site_id, :kind, :record_id, :phase, :captured_at, :latitude, :longitude,
-    :item, NULL,
+    :item, :by,
     CASE WHEN :removed THEN 'removed'
          WHEN EXISTS (SELECT 1 FROM blobs
                       WHERE blobs.sha256 = CAST(:sha256 AS VARCHAR(64)) AND blobs.state = 'present')
@@ -35,7 +35,8 @@ VALUES (:id, :sha256, :site_id, :kind, :record_id, :phase, :captured_at, :latitu
 ON CONFLICT (id) DO UPDATE SET blob_sha256 = excluded.blob_sha256, phase = excluded.phase,
     captured_at = excluded.captured_at, latitude = excluded.latitude,
     longitude = excluded.longitude, item = excluded.item, state = excluded.state,
-    hlc = excluded.hlc, removed_hlc = excluded.removed_hlc
+    hlc = excluded.hlc, removed_hlc = excluded.removed_hlc,
+    taken_by = COALESCE(photos.taken_by, excluded.taken_by)
 WHERE photos.record_kind = excluded.record_kind AND photos.record_id = excluded.record_id
 """
 
@@ -68,6 +69,8 @@ def event_of(row: tuple) -> dict[str, Any]:
     event: dict[str, Any] = {"data": data, "hlc": hlc, "removed": row[9] == "removed"}
     if row[10] is not None:
         event["removed_hlc"] = row[10]
+    if row[12] is not None:
+        event["by"] = row[12]
     return event
 
 
@@ -144,6 +147,7 @@ def row(kind: str, state: dict[str, Any], event_id: str, event: dict[str, Any], 
         "removed": bool(event["removed"]),
         "hlc": event["hlc"],
         "removed_hlc": event.get("removed_hlc"),
+        "by": event.get("by"),
         "now": now,
     }
 

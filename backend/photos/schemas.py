@@ -27,7 +27,7 @@ class PhotoCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 class PhotoOut(msgspec.Struct):
     """`sha256`, `phase` and `captured_at` are null only for a removal that overtook its
-    photo (state "removed"); `taken_by` is null for photos that arrived by sync."""
+    photo (state "removed"); `taken_by` is null for photos synced before the server kept it."""
 
     id: str
     sha256: str | None

@@ -22,8 +22,8 @@ from backend.sync_api.entities import TABLES
 from sync.clock import clamp_text
 from sync.decision import Decision
 from sync.ledger import Recorded, recall, record, result_of
-from sync.merge import apply_mutation
-from sync.protocol import Conflict, Mutation, PushResult
+from sync.merge import apply_mutation, mark_author
+from sync.protocol import Conflict, Mutation, Op, PushResult
 
 _encode = msgspec.json.encode
 
@@ -268,7 +268,10 @@ class Batch:
     def decide(self, mutation: Mutation) -> Decision:
         key = (mutation.entity, mutation.record_id)
         before = self.states.get(key)
-        decision = self._decision(mutation, key)
+        op = mutation.op()
+        decision = self._decision(mutation, key, op)
+        if decision.status == "applied" and op.kind == "add_event":
+            mark_author(decision.state, op, self.caller.user_id)  # type: ignore[arg-type]
         # A write that only advances a clock changes no field and no version, but it must be
         # stored (and synced) all the same, or a later write would be decided differently.
         if decision.status == "applied" and decision.state != before:
@@ -299,12 +302,11 @@ class Batch:
             )
         return decision
 
-    def _decision(self, mutation: Mutation, key: tuple[str, str]) -> Decision:
+    def _decision(self, mutation: Mutation, key: tuple[str, str], op: Op) -> Decision:
         table = TABLES.get(mutation.entity)
         if table is None:
             return self._refuse(mutation, f"{mutation.entity} records cannot be synced yet")
         state = self.states.get(key)
-        op = mutation.op()
         if key in self.hidden and op.kind == "create":
             return self._refuse(mutation, f"{mutation.entity} {mutation.record_id} already exists")
         if state is None and op.kind == "create":

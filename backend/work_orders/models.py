@@ -77,6 +77,8 @@ class WorkOrderComment(Base):
     hlc: Mapped[str | None] = mapped_column(String(100))
     removed: Mapped[bool] = mapped_column(default=False)
     removed_hlc: Mapped[str | None] = mapped_column(String(100))
+    # Who wrote it (the pushing user, PROTOCOL.md §4 "by"); null for comments written before 0011.
+    author_id: Mapped[str | None] = mapped_column(String(36))
 
 
 # --- Fault work order (issue 5): the columns and tables below belong to revision 0007. ---

@@ -61,7 +61,7 @@ _ROW = (
     "FROM work_orders WHERE id IN {ids}"
 )
 _COMMENTS = (
-    "SELECT work_order_id, id, body, hlc, removed, removed_hlc "
+    "SELECT work_order_id, id, body, hlc, removed, removed_hlc, author_id "
     "FROM work_order_comments WHERE work_order_id IN {ids}"
 )
 
@@ -104,10 +104,11 @@ def _upsert(present: tuple[str, ...]) -> str:
 
 
 UPSERT_COMMENT = """
-INSERT INTO work_order_comments (work_order_id, id, body, hlc, removed, removed_hlc)
-VALUES (:work_order_id, :id, :body, :hlc, :removed, :removed_hlc)
+INSERT INTO work_order_comments (work_order_id, id, body, hlc, removed, removed_hlc, author_id)
+VALUES (:work_order_id, :id, :body, :hlc, :removed, :removed_hlc, :author_id)
 ON CONFLICT (work_order_id, id) DO UPDATE SET body = excluded.body, hlc = excluded.hlc,
-    removed = excluded.removed, removed_hlc = excluded.removed_hlc
+    removed = excluded.removed, removed_hlc = excluded.removed_hlc,
+    author_id = COALESCE(work_order_comments.author_id, excluded.author_id)
 """
 
 
@@ -159,6 +160,8 @@ def _event(row: tuple) -> dict[str, Any]:
     }
     if row[5] is not None:
         event["removed_hlc"] = row[5]
+    if row[6] is not None:
+        event["by"] = row[6]
     return event
 
 
@@ -237,6 +240,7 @@ def _comment_row(work_order_id: str, event_id: str, event: dict[str, Any]) -> di
         "hlc": event["hlc"],
         "removed": event["removed"],
         "removed_hlc": event.get("removed_hlc"),
+        "author_id": event.get("by"),
     }
 
 

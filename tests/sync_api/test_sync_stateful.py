@@ -104,7 +104,7 @@ class SyncMachine(RuleBasedStateMachine):
         mutations = [mutation_from_builtins(b) for b in batch]
         results = self.server.push(mutations, phone.user, self.now)
         request = PushRequest(client_id=phone.name, mutations=mutations)
-        expected = self.replica.push(request, self.now).results
+        expected = self.replica.push(request, self.now, phone.user).results
         assert results == expected
         for body, result in zip(batch, results, strict=True):
             self.first_seen.setdefault(body["id"], self.now)
