@@ -17,7 +17,13 @@ from backend.auth.schemas import CurrentUser
 from backend.db import utcnow
 from backend.errors import Conflict, Invalid
 from backend.inspections import schedule
-from backend.inspections.models import InspectionPlan, InspectionRecord, InspectionRound
+from backend.inspections.models import (
+    ChecklistTemplateVersion,
+    InspectionPlan,
+    InspectionRecord,
+    InspectionRound,
+)
+from backend.inspections.plan_scope import CATALOG_TYPES, scope_refusal
 from backend.inspections.schemas import GenerateReport, PlanCreate, PlanOut, PlanPatch
 from backend.sites.models import Site, SiteAssignment
 from backend.sites.scope import get_scoped, scoped
@@ -47,6 +53,8 @@ async def check_scope_fields(db: AsyncSession, plan: InspectionPlan) -> None:
     """Bad references give a 422 naming the field instead of a foreign-key failure."""
     if plan.system is not None and await db.get(SystemType, plan.system) is None:
         raise Invalid(f"Unknown system {plan.system}.", code="unknown_system")
+    if plan.device_type is not None:
+        await check_device_type(db, plan.device_type)
     if plan.asset_ids:
         found = set(
             await db.scalars(
@@ -60,6 +68,15 @@ async def check_scope_fields(db: AsyncSession, plan: InspectionPlan) -> None:
         assigned = await db.get(SiteAssignment, (plan.site_id, plan.assignee_id))
         if assigned is None:
             raise Invalid("The assignee is not assigned to this site.", code="assignee_not_on_site")
+
+
+async def check_device_type(db: AsyncSession, device_type: str) -> None:
+    """A plan naming a template's key or an uncovered type would select nothing to inspect."""
+    carried = await db.scalars(select(Asset.device_type).where(Asset.device_type == device_type).limit(1))
+    keys = await db.scalars(select(ChecklistTemplateVersion.key).distinct())
+    refusal = scope_refusal(device_type, CATALOG_TYPES | set(carried), set(keys))
+    if refusal is not None:
+        raise refusal
 
 
 async def create_plan(db: AsyncSession, data: PlanCreate, user: CurrentUser) -> PlanOut:

@@ -16,6 +16,14 @@ AwareTime = Annotated[datetime, Meta(tz=True)]
 RoundStatus = Literal["upcoming", "due", "overdue", "done"]
 
 
+class CoveredType(msgspec.Struct, frozen=True):
+    """An asset device type a checklist template checks: what a plan's scope names."""
+
+    key: str
+    name_zh: str
+    name_en: str
+
+
 class TemplateSummary(msgspec.Struct):
     id: str
     key: str
@@ -26,6 +34,7 @@ class TemplateSummary(msgspec.Struct):
     builtin: bool
     latest: bool
     created_at: datetime
+    covers: list[CoveredType]  # the register's device types checked with it (plan scopes)
 
 
 class TemplateOut(msgspec.Struct):
@@ -38,6 +47,7 @@ class TemplateOut(msgspec.Struct):
     builtin: bool
     latest: bool
     created_at: datetime
+    covers: list[CoveredType]
     body: dict[str, Any]  # the ChecklistTemplate: {key, version, device_type, name, items}
 
 

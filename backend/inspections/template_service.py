@@ -8,10 +8,11 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.assets.catalog import DEVICE_TYPES
 from backend.auth.schemas import CurrentUser
 from backend.errors import Conflict, Invalid, NotFound
 from backend.inspections.models import ChecklistTemplateVersion
-from backend.inspections.schemas import TemplateOut, TemplateSummary
+from backend.inspections.schemas import CoveredType, TemplateOut, TemplateSummary
 from backend.inspections.templates import ChecklistTemplate, validate_template
 
 # Asset register device types (assets/catalog.py) → template keys, where the names differ.
@@ -41,6 +42,11 @@ def template_key_for(device_type: str | None) -> str | None:
     return TEMPLATE_FOR_DEVICE_TYPE.get(device_type, device_type)
 
 
+def covered_types(template_key: str) -> list[CoveredType]:
+    """The catalogue's device types whose checklist is the template with this key."""
+    return [CoveredType(d.key, d.zh, d.en) for d in DEVICE_TYPES if template_key_for(d.key) == template_key]
+
+
 def template_id(key: str, version: int) -> str:
     return f"{key}.v{version}"
 
@@ -59,8 +65,8 @@ async def latest_ids(db: AsyncSession) -> set[str]:
 
 
 def summary(row: ChecklistTemplateVersion, latest: set[str]) -> TemplateSummary:
-    fields = {f: getattr(row, f) for f in TemplateSummary.__struct_fields__ if f != "latest"}
-    return TemplateSummary(**fields, latest=row.id in latest)
+    fields = {f: getattr(row, f) for f in TemplateSummary.__struct_fields__ if f not in ("latest", "covers")}
+    return TemplateSummary(**fields, latest=row.id in latest, covers=covered_types(row.key))
 
 
 async def list_templates(db: AsyncSession) -> list[TemplateSummary]:

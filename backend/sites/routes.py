@@ -90,8 +90,14 @@ async def assign(request: Request, db: Db, site_id: FromPath[str], user_id: From
 
 
 @delete("/api/sites/{site_id:str}/assignments/{user_id:str}", guards=admin_only, status_code=204)
-async def unassign(request: Request, db: Db, site_id: FromPath[str], user_id: FromPath[str]) -> None:
-    await service.unassign(db, site_id, user_id, request.user)
+async def unassign(
+    request: Request,
+    db: Db,
+    site_id: FromPath[str],
+    user_id: FromPath[str],
+    open_tickets: Annotated[service.OpenTickets, QueryParameter()] = "return",
+) -> None:
+    await service.unassign(db, site_id, user_id, request.user, open_tickets)
 
 
 ROUTES = [

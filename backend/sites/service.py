@@ -1,6 +1,6 @@
 """Clients, contracts, sites and who is assigned where. Reads are always scoped."""
 
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import msgspec
 from sqlalchemy import Select, select
@@ -22,6 +22,11 @@ from backend.sites.schemas import (
 from backend.sites.scope import get_scoped, scoped
 from backend.sync_api import service as sync_scope
 from backend.users.models import Role, User
+from backend.work_orders import service as work_orders
+
+# What happens to the open tickets someone holds at a site they leave (the console's default:
+# back to the dispatch queue; "keep" leaves them with a person who can no longer see them).
+OpenTickets = Literal["return", "keep"]
 
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -135,12 +140,20 @@ async def assign(db: AsyncSession, site_id: str, user_id: str, user: CurrentUser
     return AssignmentOut(site_id, member.id, member.username, member.display_name, member.role)
 
 
-async def unassign(db: AsyncSession, site_id: str, user_id: str, user: CurrentUser) -> None:
+async def unassign(
+    db: AsyncSession, site_id: str, user_id: str, user: CurrentUser, open_tickets: OpenTickets = "return"
+) -> list[str]:
+    """The ids of the tickets returned to the dispatch queue. They move before the evict, so
+    the change log carries the unassignment ahead of the records leaving the phone."""
     await get_scoped(db, Site, site_id, user)
     assignment = await db.get(SiteAssignment, (site_id, user_id))
     if assignment is None:
         raise NotFound("That user is not assigned to this site.")
+    returned = []
+    if open_tickets == "return":
+        returned = await work_orders.return_to_dispatch_queue(db, site_id, user_id, user)
     await db.delete(assignment)
     await db.flush()
     # The user's phones must drop this site's records (PROTOCOL.md §5 `evict`).
     await sync_scope.site_left_scope(db, site_id, user_id)
+    return returned

@@ -16,6 +16,7 @@ from backend.sync_api import service as sync
 from backend.work_orders import lifecycle, store
 from backend.work_orders.details import with_details
 from backend.work_orders.dispatch import ensure_site_technician
+from backend.work_orders.evidence import ensure_evidence_uploaded
 from backend.work_orders.follow_up import follow_up_action
 from backend.work_orders.models import WorkOrder
 from backend.work_orders.schemas import (
@@ -30,6 +31,7 @@ from backend.work_orders.schemas import (
     WorkOrderOut,
     WorkOrderPatch,
 )
+from backend.work_orders.transitions import OPEN_STATUSES
 from sync.protocol import Base, DiagnosisData, FollowUpData, VerificationData, mutation_from_builtins
 from sync.rules import visible_events
 
@@ -116,6 +118,9 @@ async def transition_work_order(
     db: AsyncSession, work_order_id: str, data: TransitionIn, user: CurrentUser
 ) -> WorkOrderOut:
     base = msgspec.to_builtins(Base(status=data.from_status))
+    if data.to == "closed" and (await get_scoped(db, WorkOrder, work_order_id, user)).status == "signed":
+        # The last step, taken online: the evidence's bytes must be here by now (evidence.py).
+        await ensure_evidence_uploaded(db, "work_order", work_order_id, "close this ticket")
     return await _apply(
         db, user, "work_order.transition", work_order_id, to=data.to, base=base, reason=data.reason
     )
@@ -192,6 +197,25 @@ async def assign_work_order(
     db: AsyncSession, work_order_id: str, data: AssignIn, user: CurrentUser
 ) -> WorkOrderOut:
     return await _apply(db, user, "work_order.assign", work_order_id, assignee=data.assignee_id)
+
+
+async def return_to_dispatch_queue(
+    db: AsyncSession, site_id: str, technician_id: str, user: CurrentUser
+) -> list[str]:
+    """The open tickets at a site held by someone who is leaving it, unassigned so they wait on
+    the board for dispatch again: each through the same assign as the console's, so the
+    transition log, audit, change log and SLA handler (the service desk, once nobody holds
+    it) follow. Work already done (repaired and later) stays with whoever did it."""
+    stmt = select(WorkOrder.id).where(
+        WorkOrder.site_id == site_id,
+        WorkOrder.assignee_id == technician_id,
+        WorkOrder.status.in_([str(s) for s in OPEN_STATUSES]),
+        WorkOrder.deleted_at.is_(None),
+    )
+    ids = list(await db.scalars(scoped(stmt, WorkOrder, user).order_by(WorkOrder.created_at, WorkOrder.id)))
+    for work_order_id in ids:
+        await assign_work_order(db, work_order_id, AssignIn(assignee_id=None), user)
+    return ids
 
 
 async def add_comment(

@@ -376,7 +376,6 @@ export default {
   'console.unassignPerson': 'Remove {name} from {site}',
   'console.assigned': '{name} is now assigned to {site}. The site’s records reach their phone at its next sync.',
   'console.confirmUnassign': 'Remove {name} from {site}? They will no longer see this site: its devices, work orders and inspections are removed from their phone at its next sync.',
-  'console.unassignHeld': 'They still hold {count} open ticket(s) at this site: reassign them on the board.',
   'console.unassigned_done': '{name} was removed from {site}. The site’s records leave their phone at its next sync.',
   'console.slaTitle': 'Service level (SLA)',
   'console.noSla': 'No SLA is recorded for this ticket.',
@@ -807,4 +806,22 @@ export default {
   'refused.why_415': "not a supported image format",
   'refused.why_422': "the image is damaged or cannot be processed",
   'refused.why_other': "the server does not accept this file",
+  // Unassigning: the open tickets the person holds at the site go back to the dispatch queue.
+  'console.returnTickets': 'Return their {count} open ticket(s) here to the dispatch queue',
+  'console.unassignReturns': 'Their {count} open ticket(s) at this site will go back to the dispatch queue, unassigned, for someone else to be dispatched.',
+  'console.unassignKeeps': 'Their {count} open ticket(s) at this site stay assigned to them, although they can no longer see them: reassign them on the board.',
+  'console.ticketsReturned': '{count} open ticket(s) went back to the dispatch queue.',
+  // Plan scopes name the devices' own type; the server refuses a checklist key or an uncovered type.
+  'console.error_template_key_not_device_type': 'That scope is a checklist, not a device type. Choose the device type itself (e.g. NVR).',
+  'console.error_no_template_for_device_type': 'No checklist covers that device type, so its devices could not be inspected. Add a checklist first, or scope the plan by devices.',
+  'console.error_unknown_device_type': 'That device type is unknown. Choose one from the list.',
+  // Evidence photos whose bytes have not reached the server yet.
+  'console.evidenceTitle': 'Evidence photos',
+  'console.evidenceEmpty': 'No photos on this ticket.',
+  'console.evidenceAwaiting': 'Awaiting upload',
+  'console.evidenceUploaded': 'Uploaded',
+  'console.evidenceWaiting': '{count} photo(s) have not reached the server yet. The technician’s phone uploads them when it is online; a photo the server refused must be retaken on the phone. The ticket cannot be closed until they arrive.',
+  'console.closeTicket': 'Close ticket',
+  'console.ticketClosed': 'The ticket is closed.',
+  'console.error_evidence_awaiting_upload': 'Some evidence photos have not been uploaded yet (marked “Awaiting upload” below). The ticket can be closed once they arrive.',
 };

@@ -376,7 +376,6 @@ export default {
   'console.unassignPerson': '将{name}从{site}移除',
   'console.assigned': '已将{name}分配到{site}。该站点的数据将在其手机下次同步时下发。',
   'console.confirmUnassign': '将{name}从{site}移除？移除后其将无法查看此站点：该站点的设备、工单和巡检记录会在其手机下次同步时从手机上删除。',
-  'console.unassignHeld': '其在此站点仍有 {count} 张未完成工单，请在调度看板上改派。',
   'console.unassigned_done': '已将{name}从{site}移除。该站点的数据将在其手机下次同步时删除。',
   'console.slaTitle': '服务时限（SLA）',
   'console.noSla': '此工单没有服务时限记录。',
@@ -807,4 +806,22 @@ export default {
   'refused.why_415': "不是受支持的图片格式",
   'refused.why_422': "图片已损坏或无法处理",
   'refused.why_other': "服务器不接受此文件",
+  // 移除人员：其在该站点的未完成工单退回派单队列。
+  'console.returnTickets': '将其在此站点的 {count} 张未完成工单退回派单队列',
+  'console.unassignReturns': '其在此站点的 {count} 张未完成工单将退回派单队列（取消指派），以便改派他人。',
+  'console.unassignKeeps': '其在此站点的 {count} 张未完成工单仍指派给其本人，但其已无法查看：请在调度看板上改派。',
+  'console.ticketsReturned': '{count} 张未完成工单已退回派单队列。',
+  // 巡检计划范围使用设备自身的类型；服务器拒绝巡检表编号或无巡检表的类型。
+  'console.error_template_key_not_device_type': '所选范围是巡检表，不是设备类型。请选择设备类型本身（如网络硬盘录像机）。',
+  'console.error_no_template_for_device_type': '没有巡检表适用于该设备类型，其设备无法巡检。请先添加巡检表，或按设备清单设定计划范围。',
+  'console.error_unknown_device_type': '未知的设备类型，请从列表中选择。',
+  // 照片证据：文件尚未上传到服务器。
+  'console.evidenceTitle': '现场照片',
+  'console.evidenceEmpty': '此工单没有照片。',
+  'console.evidenceAwaiting': '等待上传',
+  'console.evidenceUploaded': '已上传',
+  'console.evidenceWaiting': '有 {count} 张照片尚未上传到服务器。技术员手机联网后会自动上传；被服务器拒收的照片需在手机上重拍。照片全部到达前工单不能关闭。',
+  'console.closeTicket': '关闭工单',
+  'console.ticketClosed': '工单已关闭。',
+  'console.error_evidence_awaiting_upload': '部分现场照片尚未上传（下方标为“等待上传”）。照片全部到达后即可关闭工单。',
 };

@@ -23,10 +23,15 @@ export async function load({ api }) {
   const message = state.message;
   state.message = null;
   const name = (item) => (lang() === 'zh-CN' ? item.name_zh : item.name_en);
-  // Device types are named by their checklist templates, systems by the system catalogue.
-  const deviceTypes = new Map(templates.filter((x) => x.latest).map((x) => [x.device_type, name(x)]));
+  // A plan names the devices' own type (`nvr`), grouped under the checklist that inspects it
+  // (`nvr_dvr` covers nvr and video_decoder): the server refuses a template key or a type no
+  // checklist covers (backend/inspections/plan_scope.py).
+  const typeName = (c) => (lang() === 'zh-CN' ? c.name_zh : c.name_en);
+  const deviceGroups = templates.filter((x) => x.latest && x.covers?.length)
+    .map((x) => ({ label: name(x), types: x.covers.map((c) => [c.key, typeName(c)]) }));
+  const deviceTypes = new Map(deviceGroups.flatMap((g) => g.types));
   const systemNames = new Map(systems.map((x) => [x.key, name(x)]));
-  return { ref, plans, message, deviceTypes, systemNames };
+  return { ref, plans, message, deviceTypes, deviceGroups, systemNames };
 }
 
 function scopeText({ deviceTypes, systemNames }, plan) {
@@ -93,7 +98,7 @@ function deviceListChoice(plan) {
     <span>${t('console.planDeviceList', { count: plan.asset_ids.length })}</span></label>`;
 }
 
-function planForm({ ref, deviceTypes, plans }) {
+function planForm({ ref, deviceTypes, deviceGroups, plans }) {
   const v = state.values;
   const editing = plans.find((p) => p.id === state.editing);
   return html`
@@ -120,7 +125,8 @@ function planForm({ ref, deviceTypes, plans }) {
       <label for="p-device-type">${t('console.planScope')}</label>
       <select id="p-device-type" name="device_type">
         <option value="">${t('console.planWholeSite')}</option>
-        ${[...deviceTypes].map(([key, label]) => html`<option value="${key}" ${key === v.device_type ? html`selected` : ''}>${label}</option>`)}
+        ${deviceGroups.map((g) => html`<optgroup label="${g.label}">${g.types.map(([key, label]) => html`
+          <option value="${key}" ${key === v.device_type ? html`selected` : ''}>${label}</option>`)}</optgroup>`)}
         ${v.device_type && !deviceTypes.has(v.device_type)
           ? html`<option value="${v.device_type}" selected>${v.device_type}</option>` : ''}
       </select>

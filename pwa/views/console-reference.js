@@ -71,7 +71,8 @@ export function siteOptions(ref, selected, { any = false } = {}) {
     ${ref.sites.map((s) => html`<option value="${s.id}" ${s.id === selected ? html`selected` : ''}>${s.name}</option>`)}`;
 }
 
-const KNOWN_CODES = ['not_site_technician', 'already_resolved', 'illegal_transition', 'stale', 'conflict'];
+const KNOWN_CODES = ['not_site_technician', 'already_resolved', 'illegal_transition', 'stale', 'conflict',
+  'evidence_awaiting_upload', 'template_key_not_device_type', 'no_template_for_device_type', 'unknown_device_type'];
 
 /** A sentence in the screen's language that tells what happened and what to do next. */
 export function errorText(error) {

@@ -1,7 +1,8 @@
 // Who works where (administrators only): every site with its client and contract and the
 // people assigned to it, by role. Assigning puts the site's records on the person's phone at
 // the next sync; unassigning (after a confirmation that says so) removes them again — the
-// server logs an `evict` for each record (PROTOCOL.md §5, backend/sites/service.py).
+// server logs an `evict` for each record (PROTOCOL.md §5, backend/sites/service.py) — and by
+// default returns the open tickets the person held there to the dispatch queue.
 import { html } from '../components/html.js';
 import { t } from '../i18n/index.js';
 import { alertBox, consoleScreen, errorText, forgetReference } from './console-reference.js';
@@ -31,6 +32,16 @@ export async function load({ api }) {
   };
 }
 
+// Someone who leaves a site can no longer see its tickets: the ones they still hold go back to
+// the dispatch queue unless the admin unticks the choice (DELETE …?open_tickets=return|keep).
+function returnChoice(a, site, held) {
+  if (!held) return '';
+  const id = `return-${site.id}-${a.user_id}`;
+  return html`<li><label class="choice return-choice" for="${id}">
+    <input type="checkbox" id="${id}" data-return-for="${a.user_id}" checked>
+    <span>${t('console.returnTickets', { count: held })}</span></label></li>`;
+}
+
 function person(a, site, data) {
   const name = a.display_name || a.username;
   const held = data.openTickets.filter((x) => x.site_id === site.id && x.assignee_id === a.user_id).length;
@@ -40,7 +51,7 @@ function person(a, site, data) {
       <button type="button" class="secondary small" data-action="unassign" data-site="${site.id}" data-user="${a.user_id}"
         data-name="${name}" data-site-name="${site.name}" data-held="${held}"
         aria-label="${t('console.unassignPerson', { name, site: site.name })}">${t('console.unassign')}</button>
-    </li>`;
+    </li>${returnChoice(a, site, held)}`;
 }
 
 function roleGroup(role, people, site, data) {
@@ -119,10 +130,14 @@ export function mounted(screen, data, ctx) {
 
 export const actions = {
   unassign: async (element, ctx) => {
-    const { site, user, name, siteName, held } = element.dataset;
-    const warning = Number(held) ? `\n\n${t('console.unassignHeld', { count: held })}` : '';
-    if (!confirm(t('console.confirmUnassign', { name, site: siteName }) + warning)) return;
-    await change(ctx, () => ctx.api('DELETE', `/api/sites/${encodeURIComponent(site)}/assignments/${encodeURIComponent(user)}`),
-      t('console.unassigned_done', { name, site: siteName }));
+    const { site, user, name, siteName } = element.dataset;
+    const held = Number(element.dataset.held);
+    const back = held > 0 && element.closest('ul').querySelector(`[data-return-for="${user}"]`)?.checked !== false;
+    const fate = !held ? '' : `\n\n${t(back ? 'console.unassignReturns' : 'console.unassignKeeps', { count: held })}`;
+    if (!confirm(t('console.confirmUnassign', { name, site: siteName }) + fate)) return;
+    const path = `/api/sites/${encodeURIComponent(site)}/assignments/${encodeURIComponent(user)}`;
+    const done = t('console.unassigned_done', { name, site: siteName })
+      + (back ? ` ${t('console.ticketsReturned', { count: held })}` : '');
+    await change(ctx, () => ctx.api('DELETE', `${path}?open_tickets=${back ? 'return' : 'keep'}`), done);
   },
 };

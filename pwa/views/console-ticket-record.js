@@ -111,3 +111,26 @@ export function commentsPanel(comments, draft) {
       <button type="submit" class="primary">${t('console.saveComment')}</button>
     </form>`;
 }
+
+const PHASE_ORDER = { before: 0, during: 1, after: 2 };
+
+/** The ticket's evidence photos and whether their bytes reached the server: an offline phone
+ * pushes the record before the bytes, and bytes the server refused never come, so a photo can
+ * be counted on the ticket while the server has nothing to show (backend/work_orders/evidence.py:
+ * closing is refused until every one is here). */
+export function evidencePanel(photos, status) {
+  if (!photos.length) return html`<p class="empty">${t('console.evidenceEmpty')}</p>`;
+  const sorted = [...photos].sort((a, b) => (PHASE_ORDER[a.phase] ?? 3) - (PHASE_ORDER[b.phase] ?? 3));
+  const waiting = sorted.filter((p) => p.state === 'pending_blob').length;
+  return html`
+    ${waiting ? html`<p class="notice" id="evidence-waiting">${t('console.evidenceWaiting', { count: waiting })}</p>` : ''}
+    <ul class="evidence-list" id="ticket-evidence">${sorted.map((p) => html`
+      <li data-photo="${p.id}" data-state="${p.state}">
+        <strong>${t(`wo.phase_${PHASE_ORDER[p.phase] === undefined ? 'other' : p.phase}`)}</strong>
+        <span class="meta">${formatDateTime(p.captured_at)} · <span class="mono">${String(p.sha256 ?? '').slice(0, 12)}</span></span>
+        ${p.state === 'pending_blob' ? html`<span class="chip bad">${t('console.evidenceAwaiting')}</span>`
+          : html`<span class="chip status-in_service">${t('console.evidenceUploaded')}</span>`}
+      </li>`)}</ul>
+    ${status === 'signed' ? html`<form id="close-form" class="inline-form">
+      <button type="submit" class="primary">${t('console.closeTicket')}</button></form>` : ''}`;
+}

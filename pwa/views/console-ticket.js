@@ -9,7 +9,7 @@ import {
   SEVERITIES, alertBox, consoleScreen, errorText, loadReference, personName, severityLabel, siteName,
 } from './console-reference.js';
 import { OPEN_STATES } from './console-board.js';
-import { commentsPanel, historyPanel, slaPanel } from './console-ticket-record.js';
+import { commentsPanel, evidencePanel, historyPanel, slaPanel } from './console-ticket-record.js';
 
 // The outcome of the last action, { id, kind, text, at }: kept a while rather than shown once,
 // so a redraw after a finished sync (app.js) does not take it away before it is read.
@@ -20,10 +20,11 @@ const drafts = new Map();
 
 export async function load({ api, params, user }) {
   const id = encodeURIComponent(params.id);
-  const [ref, order, users] = await Promise.all([
+  const [ref, order, users, photos] = await Promise.all([
     loadReference(api), api('GET', `/api/work-orders/${id}`),
     // The history names dispatchers and admins too; only admins may list every account.
     user.role === 'admin' ? api('GET', '/api/users') : [],
+    api('GET', `/api/photos?record_kind=work_order&record_id=${id}`),
   ]);
   const open = OPEN_STATES.includes(order.status);
   const [suggested, board] = await Promise.all([
@@ -34,7 +35,7 @@ export async function load({ api, params, user }) {
   const message = flash?.id === order.id && Date.now() - flash.at < FLASH_MS ? flash : null;
   const names = new Map(users.map((u) => [u.id, u.display_name]));
   names.set(user.id, user.display_name);
-  return { ref, order, ticket, suggested, message, names };
+  return { ref, order, ticket, suggested, message, names, photos };
 }
 
 function suggestionChoice(ref, suggestion, index) {
@@ -125,6 +126,10 @@ export function view(data, { user }) {
       <h3 id="ticket-sla-title">${t('console.slaTitle')}</h3>
       ${slaPanel(order.sla)}
     </section>
+    <section class="card" aria-labelledby="ticket-evidence-title">
+      <h3 id="ticket-evidence-title">${t('console.evidenceTitle')}</h3>
+      ${evidencePanel(data.photos, order.status)}
+    </section>
     <section class="card" aria-labelledby="ticket-history-title">
       <h3 id="ticket-history-title">${t('console.historyTitle')}</h3>
       ${historyPanel(order.history ?? [], (id) => data.names.get(id) ?? personName(ref, id))}
@@ -174,6 +179,11 @@ export function mounted(screen, data, ctx) {
       await ctx.api('POST', `${path}/comments`, { body });
       drafts.delete(order.id);
     }, t('console.commentSaved'));
+  });
+  screen.querySelector('#close-form')?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(ctx, order, () => ctx.api('POST', `${path}/transition`, { to: 'closed', from_status: order.status }),
+      t('console.ticketClosed'));
   });
   screen.querySelector('#cancel-form')?.addEventListener('submit', (event) => {
     event.preventDefault();
