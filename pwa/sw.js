@@ -1,6 +1,6 @@
 // Service worker: precache the shell under one version; API calls always go to the network.
 importScripts('/sw-push.js');
-const VERSION = 'weibao-shell-v11';
+const VERSION = 'weibao-shell-v12';
 const SHELL = [
   '/',
   '/index.html',

@@ -51,6 +51,9 @@ class CommentOut(msgspec.Struct):
     id: str
     hlc: str
     body: str
+    # Who wrote it (PROTOCOL.md §4 "by"); null for comments written before the server kept it.
+    author_id: str | None = None
+    author_name: str | None = None
 
 
 class WorkOrderOut(msgspec.Struct):

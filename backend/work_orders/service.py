@@ -49,7 +49,7 @@ def work_order_out(state: dict[str, Any]) -> WorkOrderOut:
         version=state["version"],
         deleted=state["deleted"],
         signed=store.DECLARATION.is_signed(fields),
-        comments=msgspec.convert(visible_events(state, "comments"), list[CommentOut]),
+        comments=_comments(state),
         clocks=state["clocks"],
         severity=fields.get("severity"),
         diagnosis=fields.get("diagnosis"),
@@ -57,6 +57,14 @@ def work_order_out(state: dict[str, Any]) -> WorkOrderOut:
         verification=fields.get("verification"),
         follow_up=fields.get("follow_up"),
     )
+
+
+def _comments(state: dict[str, Any]) -> list[CommentOut]:
+    events = state["events"]["comments"]
+    return [
+        CommentOut(id=c["id"], hlc=c["hlc"], body=c["body"], author_id=events[c["id"]].get("by"))
+        for c in visible_events(state, "comments")
+    ]
 
 
 async def _apply(db: AsyncSession, user: CurrentUser, name: str, record_id: str, **args: Any) -> WorkOrderOut:

@@ -707,6 +707,9 @@ export default {
   'wo.stableNotDone': "The stability check was not completed.",
   'wo.comments': "Comments",
   'wo.noComments': "No comments yet.",
+  // Comment authors (the server records who wrote each comment)
+  'wo.commentMine': "Me",
+  'wo.commentOther': "A colleague",
   'wo.comment': "Write a comment",
   'wo.addComment': "Add comment",
   'wo.changeRefused': "This change was not saved: {message}. Reload the work order and try again.",

@@ -707,6 +707,9 @@ export default {
   'wo.stableNotDone': "稳定性验证未完成。",
   'wo.comments': "备注记录",
   'wo.noComments': "暂无备注。",
+  // Comment authors (the server records who wrote each comment)
+  'wo.commentMine': "我",
+  'wo.commentOther': "同事",
   'wo.comment': "填写备注",
   'wo.addComment': "添加备注",
   'wo.changeRefused': "此修改未保存：{message}。请重新打开工单再试。",

@@ -116,6 +116,7 @@ export function liveEvents(state, field) {
   const events = state?.events?.[field] ?? {};
   return Object.entries(events)
     .filter(([, event]) => !event.removed)
-    .map(([id, event]) => ({ id, ...event.data, hlc: event.hlc }))
+    // `by`: who added it (set by the server; absent on the phone's own pending additions).
+    .map(([id, event]) => ({ id, ...event.data, hlc: event.hlc, by: event.by }))
     .sort((a, b) => (a.hlc < b.hlc ? -1 : a.hlc > b.hlc ? 1 : 0));
 }

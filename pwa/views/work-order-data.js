@@ -68,6 +68,13 @@ async function thumbnails(db, photos, online) {
   return found;
 }
 
+/** Comment authors' names from the server's answer (cached with it for offline use). */
+function authorNames(rest) {
+  const names = {};
+  for (const c of rest?.answer?.comments ?? []) if (c.author_id && c.author_name) names[c.author_id] = c.author_name;
+  return names;
+}
+
 async function slaSource(db, rest, id) {
   if (rest?.answer?.sla?.windows) return rest.answer.sla;
   const mine = await db.get('cache', MY_WORK_KEY);
@@ -79,7 +86,7 @@ function unavailable(online) {
 }
 
 /** Everything both screens show about one work order. */
-export async function loadWorkOrder({ api, online, params }) {
+export async function loadWorkOrder({ api, online, params, user }) {
   const db = await openStore();
   const { declarations } = await startSession();
   let state = await record('work_order', params.id);
@@ -101,5 +108,6 @@ export async function loadWorkOrder({ api, online, params }) {
   return {
     db, state, fields: state.fields, photos, thumbs, refused, asset, site, sla, rest,
     comments: liveEvents(state, 'comments'), declaration: declarations.work_order,
+    me: user?.id ?? null, authors: authorNames(rest),
   };
 }

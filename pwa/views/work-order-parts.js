@@ -178,9 +178,17 @@ export function verificationSection({ verification, locked, nowMs = Date.now() }
   </section>`;
 }
 
-export function commentsSection({ comments, draft }) {
+/** Who wrote a comment: the phone's own (sent or still pending), a known name, or a colleague. */
+function commentAuthor(comment, me, authors) {
+  if (!comment.by || comment.by === me) return t('wo.commentMine');
+  return authors[comment.by] ?? t('wo.commentOther');
+}
+
+export function commentsSection({ comments, draft, me = null, authors = {} }) {
   return html`<section class="wo-part" aria-labelledby="wo-comments"><h3 id="wo-comments">${t('wo.comments')}</h3>
-    ${comments.length ? html`<ol class="history">${comments.map((c) => html`<li>${c.body}</li>`)}</ol>`
+    ${comments.length ? html`<ol class="history wo-comments">${comments.map((c) => html`<li>
+      <span class="meta">${commentAuthor(c, me, authors)}${c.hlc ? ` · ${formatDateTime(Number(c.hlc.slice(0, 15)))}` : ''}</span>
+      <span>${c.body}</span></li>`)}</ol>`
       : html`<p class="meta">${t('wo.noComments')}</p>`}
     <label for="wo-comment" class="wb-visually-hidden">${t('wo.comment')}</label>
     <textarea id="wo-comment" data-draft="comment" rows="2" maxlength="10000" placeholder="${t('wo.comment')}">${draft.comment ?? ''}</textarea>

@@ -104,7 +104,7 @@ export function view(data, ctx) {
     ${WORK_STARTED.includes(status) ? photoSection({ photos: data.photos, thumbs: data.thumbs, refused: data.refused, locked, highlight: !locked }) : ''}
     ${VERIFYING.includes(status) ? verificationSection({ verification: fields.verification, locked }) : ''}
     ${reworkAllowed(status, data.declaration) ? reworkSection({ draft, error: shown?.rework }) : ''}
-    ${commentsSection({ comments: data.comments, draft })}
+    ${commentsSection({ comments: data.comments, draft, me: data.me, authors: data.authors })}
     ${historySection(data.rest)}
   </article>`;
 }
