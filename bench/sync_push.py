@@ -9,7 +9,7 @@ same batch (read back untimed: the ticket with every column, its change-log row,
 row) after the same dedupe lookup. Also printed: the earlier baseline of simpler hand-made rows
 (fewer columns, a one-byte fingerprint; `raw_simple_per_s`, `ratio_simple`).
 
-    .venv/bin/python bench/sync_push.py [--batches 100] [--rounds 1]
+    .venv/bin/python bench/sync_push.py [--batches 100] [--rounds 20]
 """
 
 import argparse
@@ -216,9 +216,11 @@ def raw_push_rows(conn: sqlite3.Connection, batches: list[tuple[list, list, list
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--batches", type=int, default=100)
-    # >1: the three take turns in that many rounds, so a busy moment on a shared machine hits
-    # all of them; 1: each runs its batches back to back (the raw rate is then the higher one).
-    parser.add_argument("--rounds", type=int, default=1)
+    # The timed paths take turns in this many rounds (5 batches each by default), so a busy
+    # moment on a shared machine (an fsync stall, another process) hits all of them alike; with 1
+    # each runs its batches back to back and one stall skews the ratio (seen: 0.52 and 0.77 in
+    # two runs a minute apart with 5 rounds, 0.68-0.71 with 20).
+    parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
