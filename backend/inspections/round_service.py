@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import msgspec
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -125,15 +126,4 @@ async def my_inspections(
 
 
 def summary(record: InspectionRecord) -> InspectionSummary:
-    return InspectionSummary(
-        id=record.id,
-        site_id=record.site_id,
-        asset_id=record.asset_id,
-        round_id=record.round_id,
-        template_id=record.template_id,
-        state=record.state,
-        inspector_id=record.inspector_id,
-        failed_items=record.failed_items,
-        created_at=record.created_at,
-        submitted_at=record.submitted_at,
-    )
+    return msgspec.convert(record, InspectionSummary, from_attributes=True)

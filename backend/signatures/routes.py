@@ -47,51 +47,29 @@ async def verify_record(request: Request, db: Db, record_hash: FromPath[str]) ->
     return await record_check.check_record_hash(db, request.app.state.media, public, record_hash, token)
 
 
-WO = "/api/work-orders/{work_order_id:str}"
-INSPECTION = "/api/inspections/{inspection_id:str}"
+def record_routes(kind: str, collection: str) -> list:
+    """The hash preview, sign and amendment routes of one kind of signable record: the logic is
+    the same for every kind. The path names the id as the record's own routes do
+    (work_order_id, inspection_id), so the handlers read it from the path by that name."""
+    param = f"{kind}_id"
+    path = f"/api/{collection}/{{{param}:str}}"
 
+    @get(path + "/hash", name=f"{kind}-hash")
+    async def record_hash(request: Request, db: Db) -> HashOut:
+        return await signing.hash_preview(db, kind, request.path_params[param], request.user)
 
-async def _sign(request: Request, db: Db, kind: str, record_id: str, data: SignIn) -> SignedOut:
-    key = chain.load_key(request.app.state.settings.secrets_dir)
-    return await signing.sign(db, key, kind, record_id, data, request.user)
+    @post(path + "/sign", guards=field_staff, status_code=201, name=f"{kind}-sign")
+    async def sign(request: Request, db: Db, data: JSONBody[SignIn]) -> SignedOut:
+        key = chain.load_key(request.app.state.settings.secrets_dir)
+        return await signing.sign(db, key, kind, request.path_params[param], data, request.user)
 
+    @post(path + "/amendments", guards=field_staff, status_code=201, name=f"{kind}-amend")
+    async def amend(request: Request, db: Db, data: JSONBody[AmendmentIn]) -> AmendmentOut:
+        return await signing.request_amendment(
+            db, kind, request.path_params[param], data.reason, request.user
+        )
 
-@get(WO + "/hash")
-async def work_order_hash(request: Request, db: Db, work_order_id: FromPath[str]) -> HashOut:
-    return await signing.hash_preview(db, "work_order", work_order_id, request.user)
-
-
-@post(WO + "/sign", guards=field_staff, status_code=201)
-async def sign_work_order(
-    request: Request, db: Db, work_order_id: FromPath[str], data: JSONBody[SignIn]
-) -> SignedOut:
-    return await _sign(request, db, "work_order", work_order_id, data)
-
-
-@post(WO + "/amendments", guards=field_staff, status_code=201)
-async def amend_work_order(
-    request: Request, db: Db, work_order_id: FromPath[str], data: JSONBody[AmendmentIn]
-) -> AmendmentOut:
-    return await signing.request_amendment(db, "work_order", work_order_id, data.reason, request.user)
-
-
-@get(INSPECTION + "/hash")
-async def inspection_hash(request: Request, db: Db, inspection_id: FromPath[str]) -> HashOut:
-    return await signing.hash_preview(db, "inspection", inspection_id, request.user)
-
-
-@post(INSPECTION + "/sign", guards=field_staff, status_code=201)
-async def sign_inspection(
-    request: Request, db: Db, inspection_id: FromPath[str], data: JSONBody[SignIn]
-) -> SignedOut:
-    return await _sign(request, db, "inspection", inspection_id, data)
-
-
-@post(INSPECTION + "/amendments", guards=field_staff, status_code=201)
-async def amend_inspection(
-    request: Request, db: Db, inspection_id: FromPath[str], data: JSONBody[AmendmentIn]
-) -> AmendmentOut:
-    return await signing.request_amendment(db, "inspection", inspection_id, data.reason, request.user)
+    return [record_hash, sign, amend]
 
 
 @post("/api/amendments/{amendment_id:str}/approve", guards=[allow(Role.admin, Role.dispatcher)])
@@ -102,11 +80,7 @@ async def approve_amendment(request: Request, db: Db, amendment_id: FromPath[str
 ROUTES = [
     verify_evidence,
     verify_record,
-    work_order_hash,
-    sign_work_order,
-    amend_work_order,
-    inspection_hash,
-    sign_inspection,
-    amend_inspection,
+    *record_routes("work_order", "work-orders"),
+    *record_routes("inspection", "inspections"),
     approve_amendment,
 ]

@@ -4,7 +4,7 @@ user's synced records off the phone."""
 
 import pytest
 
-from tests.live import PHONE
+from tests.live import IDB_COUNT, log_in, new_page, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -14,17 +14,6 @@ IDB_GET = """
   open.onsuccess = () => {
     const request = open.result.transaction(store).objectStore(store).get(key);
     request.onsuccess = () => { open.result.close(); resolve(request.result ?? null); };
-    request.onerror = () => reject(request.error);
-  };
-})
-"""
-
-IDB_COUNT = """
-(store) => new Promise((resolve, reject) => {
-  const open = indexedDB.open('weibao');
-  open.onsuccess = () => {
-    const request = open.result.transaction(store).objectStore(store).count();
-    request.onsuccess = () => { open.result.close(); resolve(request.result); };
     request.onerror = () => reject(request.error);
   };
 })
@@ -40,37 +29,12 @@ async ([siteId, title]) => {
 """
 
 
-def wait_until(page, predicate: str, *args, timeout_ms: int = 30_000) -> None:
-    """Polls an async predicate (wait_for_function does not await a returned promise)."""
-    for _ in range(timeout_ms // 250):
-        if page.evaluate(predicate, *args):
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError(f"never true: {predicate}")
-
-
-def log_in_on_phone(page, url: str, username: str = "tech1", path: str = "/") -> None:
-    """The login form, then the app's sync session started (other phone tests build on it)."""
-    page.goto(f"{url}/#{path}")
-    page.wait_for_selector("#username", timeout=90_000)
-    page.fill("#username", username)
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector(".tabbar, nav", timeout=60_000)
-    wait_until(page, "() => import('/store/local.js').then((m) => m.startSession()).then(() => true)")
-
-
 def test_a_change_made_on_the_phone_reaches_the_server_and_logout_clears_the_synced_records(
     browser, live_server
 ):
-    context = browser.new_context(viewport=PHONE, locale="en")
-    page = context.new_page()
+    context, page = new_page(browser, locale="en")
     try:
-        page.goto(live_server.url + "/")
-        page.fill("#username", "tech1")
-        page.fill("#password", "weibao-demo")
-        page.click("button[type=submit]")
-        page.wait_for_selector(".tabbar, nav", timeout=30_000)
+        log_in(page, live_server.url, ready=".tabbar, nav")
         # The loop ran one cycle on its own and kept the rules for offline starts.
         wait_until(page, f"() => ({IDB_GET})(['meta', 'lastSyncAt']).then(Boolean)")
         declarations = page.evaluate(IDB_GET, ["cache", "declarations"])

@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import ExifTags, Image, ImageDraw
 
+from tests.live import draw
 from tests.pwa.store_harness import load_store, phone_context
 
 pytestmark = pytest.mark.browser
@@ -108,15 +109,6 @@ def test_taking_the_same_photo_twice_stores_it_once(page):
     assert page.evaluate("wb.store.count('blobs')") == 1
 
 
-def draw_stroke(page, points):
-    box = page.locator("wb-signature-pad canvas").bounding_box()
-    page.mouse.move(box["x"] + points[0][0] * box["width"], box["y"] + points[0][1] * box["height"])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=6)
-    page.mouse.up()
-
-
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_the_signature_pad_refuses_an_empty_signature_and_returns_a_png_after_drawing(page, lang, artifacts):
     page.evaluate(OPEN_SIGNATURE, lang)
@@ -129,10 +121,10 @@ def test_the_signature_pad_refuses_an_empty_signature_and_returns_a_png_after_dr
     assert page.evaluate("window.signed") is None
     page.screenshot(path=artifacts / f"signature-pad-empty-{lang}.png")
 
-    draw_stroke(page, [(0.15, 0.6), (0.3, 0.3), (0.45, 0.65), (0.6, 0.35), (0.8, 0.6)])
-    draw_stroke(page, [(0.2, 0.75), (0.85, 0.72)])
+    draw(page, [(0.15, 0.6), (0.3, 0.3), (0.45, 0.65), (0.6, 0.35), (0.8, 0.6)])
+    draw(page, [(0.2, 0.75), (0.85, 0.72)])
     page.click("[data-sign=undo]")
-    draw_stroke(page, [(0.55, 0.2), (0.5, 0.8)])
+    draw(page, [(0.55, 0.2), (0.5, 0.8)])
     page.screenshot(path=artifacts / f"signature-pad-{lang}.png")
     page.click("[data-sign=done]")
     page.wait_for_function("window.signed !== undefined")

@@ -1,16 +1,12 @@
 """The dispatcher console in real headless Chromium at 1280×800 against its own demo server
 (it dispatches, so the shared live server's tickets stay as other journeys expect them)."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.live import PHONE, demo_server, signed_in
+from tests.live import AXE, PHONE, console_page, signed_in
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 800}
-AXE = Path(__file__).resolve().parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 BREACHED_RED = "rgb(253, 236, 236)"  # console.css tr.sla-breached
 CONSOLE_PATHS = [
     "/console",
@@ -20,24 +16,6 @@ CONSOLE_PATHS = [
     "/console/plans",
     "/console/users",
 ]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = demo_server(tmp_path_factory.mktemp("console") / "data")
-    yield running
-    running.stop()
-
-def console_page(browser, server, username="dispatcher", locale="zh-CN", viewport=DESKTOP, path="/console"):
-    context = browser.new_context(viewport=viewport, locale=locale)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.goto(f"{server.url}/#{path}")
-    page.fill("#username", username)
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector(".console-nav", timeout=30_000)
-    return context, page
 
 
 def free_a_technician(client) -> tuple[dict, str]:

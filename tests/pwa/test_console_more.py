@@ -2,42 +2,11 @@
 own demo server (these journeys change assignments, plans and tickets): who works where,
 editing a plan, a ticket's SLA state / history / comments, and paging through the devices."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.live import demo_server, signed_in
+from tests.live import AXE, console_page, signed_in
 
 pytestmark = pytest.mark.browser
-
-DESKTOP = {"width": 1280, "height": 800}
-AXE = Path(__file__).resolve().parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = demo_server(tmp_path_factory.mktemp("console-more") / "data")
-    yield running
-    running.stop()
-
-
-def console_page(browser, server, username, path, locale="zh-CN"):
-    """A signed-in console page; every confirmation is accepted and its text kept in .dialogs."""
-    context = browser.new_context(viewport=DESKTOP, locale=locale)
-    page = context.new_page()
-    page.dialogs = []
-
-    def accept(dialog):
-        page.dialogs.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", accept)
-    page.goto(f"{server.url}/#{path}")
-    page.fill("#username", username)
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector(".console-nav", timeout=30_000)
-    return context, page
 
 
 def pull_everything(client, cursor=None) -> tuple[list[dict], str]:

@@ -3,7 +3,7 @@ the demo server: the technician's register must answer with the network off."""
 
 import pytest
 
-from tests.live import ACTIVATED, PHONE, signed_in
+from tests.live import ACTIVATED, log_in, new_page, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,7 @@ PENDING_CHANGE = """
 
 def fmt(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
+
 
 def site_assets(client, site_id):
     items, offset = [], 0
@@ -59,13 +60,8 @@ def find_register(client):
 
 
 def logged_in(browser, server, locale="zh-CN"):
-    context = browser.new_context(viewport=PHONE, locale=locale)
-    page = context.new_page()
-    page.goto(server.url + "/")
-    page.fill("#username", "tech1")
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("#greeting")
+    context, page = new_page(browser, locale=locale)
+    log_in(page, server.url, ready="#greeting")
     return context, page
 
 

@@ -7,8 +7,7 @@ import sqlite3
 
 import pytest
 
-from tests.live import PHONE
-from tests.pwa.test_app_sync import IDB_COUNT, log_in_on_phone, wait_until
+from tests.live import IDB_COUNT, PHONE, log_in_on_phone, wait_until
 
 pytestmark = pytest.mark.browser
 

@@ -11,47 +11,26 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend.assets import qr, tags
-from tests.live import CHROMIUM, CHROMIUM_ARGS, PHONE, demo_server, signed_in
-from tests.pwa.test_scanner import write_y4m
-from tests.pwa.test_today_and_inspection import PRIMED, SYNCED_RECORD, photo_png, shown, until
-from tests.pwa.test_work_order_screen import add_photo, blob_states, draw, move, outbox, tap, wait_until
+from backend.assets import tags
+from tests.live import PHONE, draw, log_in, signed_in, wait_until
+from tests.pwa.test_scanner import camera_chromium
+from tests.pwa.test_today_and_inspection import PRIMED, SYNCED_RECORD, add_item_photo, answer_pass, shown
+from tests.pwa.test_work_order_screen import add_photo, blob_states, eventually, move, outbox, tap
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = demo_server(tmp_path_factory.mktemp("offline-day") / "data")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def office(server):
-    client = signed_in(server)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def camera_asset(office):
+def camera_asset(tech):
     """A fixed camera of tech1's inspection plans; its tag is what the camera will see."""
-    plan = next(p for p in office.get("/api/inspection-plans").json() if p["device_type"] == "fixed_camera")
-    return office.get(f"/api/assets/{plan['asset_ids'][0]}").json()
+    plan = next(p for p in tech.get("/api/inspection-plans").json() if p["device_type"] == "fixed_camera")
+    return tech.get(f"/api/assets/{plan['asset_ids'][0]}").json()
 
 
 @pytest.fixture(scope="module")
 def camera_browser(browser, tmp_path_factory, server, camera_asset):
     url = tags.tag_url(server.url, camera_asset["tag_code"])
-    video = write_y4m(qr.png_bytes(url), tmp_path_factory.mktemp("camera") / "tag.y4m")
-    args = [
-        *CHROMIUM_ARGS,
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ]
-    camera = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    camera = camera_chromium(browser, url, tmp_path_factory.mktemp("camera"))
     yield camera
     camera.close()
 
@@ -67,27 +46,8 @@ def inspect_offline(page) -> str:
     page.fill("[data-reading=supply_voltage]", "9.1")
     page.keyboard.press("Tab")
     page.wait_for_selector("#item-supply_voltage.outcome-fail")
-    page.set_input_files(
-        "#item-image_clear input[data-source=gallery]",
-        files=[{"name": "camera.png", "mimeType": "image/png", "buffer": photo_png()}],
-    )
-    page.wait_for_selector("#item-image_clear img[data-blob]", timeout=30_000)
-    passing = [
-        "mounting_firm",
-        "cable_intact",
-        "housing_clean",
-        "image_clear",
-        "no_colour_cast",
-        "focus_iris",
-        "night_image",
-        "osd_time_correct",
-        "online",
-    ]
-    for key in passing:
-        page.click(f"[data-action=insp-answer][data-item={key}][data-value=pass]")
-        page.wait_for_selector(
-            f"[data-action=insp-answer][data-item={key}][data-value=pass][aria-pressed=true]"
-        )
+    add_item_photo(page)
+    answer_pass(page)
     page.fill("[data-reading=grounding_resistance]", "2")
     page.keyboard.press("Tab")
     page.wait_for_selector("#item-grounding_resistance.outcome-pass")
@@ -127,20 +87,16 @@ def repair_and_sign_offline(page) -> str:
     return shown_hash
 
 
-def test_a_whole_day_offline_loses_nothing(camera_browser, server, office, camera_asset, artifacts):
-    ticket = next(w for w in office.get("/api/my/work-orders").json() if w["status"] == "dispatched")
+def test_a_whole_day_offline_loses_nothing(camera_browser, server, tech, camera_asset, artifacts):
+    ticket = next(w for w in tech.get("/api/my/work-orders").json() if w["status"] == "dispatched")
     context = camera_browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
     # The phone's clock runs 45 minutes behind, so the 30-minute stability wait can be jumped
     # without the phone's times running ahead of the server's.
     page.clock.install(time=datetime.now(UTC) - timedelta(minutes=45))
-    page.goto(server.url + "/")
-    page.fill("#username", "tech1")
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("#greeting", timeout=60_000)
-    until(page, PRIMED, seconds=180)
-    until(page, SYNCED_RECORD, ["work_order", ticket["id"]], seconds=90)
+    log_in(page, server.url, ready="#greeting")
+    wait_until(page, PRIMED, timeout_ms=180_000)
+    wait_until(page, SYNCED_RECORD, ["work_order", ticket["id"]], timeout_ms=90_000)
 
     context.set_offline(True)
     page.click(".tabbar a[href='#/scan']")
@@ -155,20 +111,20 @@ def test_a_whole_day_offline_loses_nothing(camera_browser, server, office, camer
     page.reload()
     page.wait_for_selector("#wo-status[data-status=signed]", timeout=30_000)
     assert len(outbox(page)) > 10, "everything is still waiting on the phone"
-    assert office.get(f"/api/work-orders/{ticket['id']}").json()["status"] == "dispatched"
+    assert tech.get(f"/api/work-orders/{ticket['id']}").json()["status"] == "dispatched"
 
     context.set_offline(False)
-    wait_until(lambda: not outbox(page), timeout=120)
-    order = office.get(f"/api/work-orders/{ticket['id']}").json()
+    eventually(lambda: not outbox(page), timeout=120)
+    order = tech.get(f"/api/work-orders/{ticket['id']}").json()
     assert order["status"] == "signed"
-    assert office.get(f"/api/work-orders/{ticket['id']}/hash").json()["record_hash"] == shown_hash
-    record = office.get(f"/api/inspections/{inspection_id}").json()
+    assert tech.get(f"/api/work-orders/{ticket['id']}/hash").json()["record_hash"] == shown_hash
+    record = tech.get(f"/api/inspections/{inspection_id}").json()
     assert record["state"] == "submitted" and record["failed_items"] == 1
     shas = [sha for sha, _state, _kind in blob_states(page)]
     assert len(shas) == 5  # the inspection photo, three phases, the signature
     for sha in shas:
-        wait_until(
-            lambda sha=sha: office.head(f"/api/blobs/{sha}").headers.get("weibao-blob-state") == "present"
+        eventually(
+            lambda sha=sha: tech.head(f"/api/blobs/{sha}").headers.get("weibao-blob-state") == "present"
         )
     # The signature chain and every stored file check out (weibao verify's admin API).
     admin = signed_in(server, "admin")

@@ -14,16 +14,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
-from tests.live import PHONE, SET_LANGUAGE, demo_server, signed_in
-from tests.pwa.test_app_sync import IDB_COUNT, log_in_on_phone, wait_until
+from tests.live import MUTATE, SYNC, log_in, new_page, phone_session, shots, synced, wait_until
 
 pytestmark = pytest.mark.browser
 
-MUTATE = """async ([entity, id, name, args, seen]) => {
-  const local = await import('/store/local.js');
-  await local.mutate(entity, id, name, args, seen);
-}"""
-SYNC = "async () => { const s = await (await import('/store/local.js')).syncNow(); return s.lastError; }"
 OUTBOX = """() => new Promise((resolve) => {
   const open = indexedDB.open('weibao');
   open.onsuccess = () => {
@@ -52,18 +46,8 @@ BLOB_STATE = """async (sha) => {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = demo_server(tmp_path_factory.mktemp("phone-gaps") / "data")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def apis(server):
-    office, tech = signed_in(server, "dispatcher"), signed_in(server, "tech1")
-    yield office, tech
-    office.close()
-    tech.close()
+def apis(office, tech):
+    return office, tech
 
 
 def jpeg(colour: tuple[int, int, int]) -> bytes:
@@ -148,34 +132,6 @@ def signed_ticket(apis) -> tuple[str, str]:
     return wo, shown
 
 
-def set_language(page, code: str) -> None:
-    page.evaluate(SET_LANGUAGE, code)
-    page.wait_for_function("(code) => document.documentElement.lang === code", arg=code)
-
-
-def shots(page, artifacts, name: str, focus: str | None = None) -> None:
-    """Chinese, then English; the page stays Chinese."""
-    for code in ("zh-CN", "en"):
-        set_language(page, code)
-        if focus:
-            page.locator(focus).first.evaluate("(el) => el.scrollIntoView({ block: 'center' })")
-        page.screenshot(path=artifacts / f"{name}-{code}.png")
-    set_language(page, "zh-CN")
-
-
-def phone(browser, server, path: str = "/"):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    log_in_on_phone(page, server.url, path=path)
-    return context, page
-
-
-def synced(page) -> None:
-    assert page.evaluate(SYNC) is None
-    wait_until(page, f"() => ({IDB_COUNT})('outbox').then((n) => n === 0)", timeout_ms=60_000)
-
-
 def open_screen(page, path: str, selector: str) -> None:
     page.evaluate(f"location.hash = {path!r}")
     page.wait_for_selector(selector, timeout=30_000)
@@ -185,9 +141,8 @@ def test_the_verification_page_opens_signed_out_and_links_the_record_once_signed
     browser, server, apis, artifacts
 ):
     wo, record_hash = signed_ticket(apis)
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    context, page = new_page(browser)
     try:
-        page = context.new_page()
         page.goto(f"{server.url}/#/verify/{record_hash}")
         page.wait_for_selector(".verify-verdict.good", timeout=60_000)
         assert "核验通过" in page.inner_text(".verify-verdict")
@@ -208,10 +163,7 @@ def test_the_verification_page_opens_signed_out_and_links_the_record_once_signed
         context.set_offline(False)
 
         page.click("a[href='#/']")
-        page.fill("#username", "tech1")
-        page.fill("#password", "weibao-demo")
-        page.click("button[type=submit]")
-        page.wait_for_selector(".tabbar", timeout=60_000)
+        log_in(page, server.url, path=None)
         open_screen(page, f"/verify/{record_hash}", f"a[href='#/work-orders/{wo}']")
         shots(page, artifacts, "verify-signed-in")
     finally:
@@ -220,7 +172,7 @@ def test_the_verification_page_opens_signed_out_and_links_the_record_once_signed
 
 def test_a_failed_verification_sends_the_work_back_on_site_with_the_reason(browser, server, apis, artifacts):
     wo, _site = repaired_ticket(apis, "周界报警误报")
-    context, page = phone(browser, server, f"/work-orders/{wo}")
+    context, page = phone_session(browser, server.url, path=f"/work-orders/{wo}", accept_dialogs=True)
     try:
         page.wait_for_selector("#wo-status[data-status=repaired]", timeout=30_000)
         assert page.locator("[data-action=move][data-to=on_site]").count() == 0, "not a big button"
@@ -248,7 +200,7 @@ def test_a_conflict_the_dispatcher_resolved_shows_its_outcome_and_stops_counting
 ):
     office, tech = apis
     wo, _site = new_ticket(apis, "硬盘录像机告警")
-    context, page = phone(browser, server)
+    context, page = phone_session(browser, server.url, accept_dialogs=True)
     try:
         synced(page)
         context.set_offline(True)
@@ -283,7 +235,7 @@ def test_a_photo_the_server_refused_is_shown_on_the_work_order_and_the_conflicts
     _office, tech = apis
     wo, site = new_ticket(apis, "对讲主机无声")
     move(tech, wo, "accepted", "on_site")
-    context, page = phone(browser, server, f"/work-orders/{wo}")
+    context, page = phone_session(browser, server.url, path=f"/work-orders/{wo}", accept_dialogs=True)
     try:
         page.wait_for_selector("#wo-status[data-status=on_site]", timeout=30_000)
         sha = page.evaluate(REFUSED_PHOTO, [wo, site])

@@ -48,18 +48,23 @@ def tag_code() -> str:
     return tags.new_tag_code()
 
 
-@pytest.fixture(scope="module")
-def camera_browser(browser, tmp_path_factory, tag_code):
-    """Its own Chromium (the fake camera is a launch flag), from the session's Playwright."""
-    url = tags.tag_url("https://weibao.example", tag_code)
-    video = write_y4m(qr.png_bytes(url), tmp_path_factory.mktemp("camera") / "tag.y4m")
+def camera_chromium(browser, tag_url: str, folder: Path):
+    """Its own Chromium (the fake camera is a launch flag), from the session's Playwright, whose
+    camera sees the QR code of `tag_url`."""
+    video = write_y4m(qr.png_bytes(tag_url), folder / "tag.y4m")
     args = [
         *CHROMIUM_ARGS,
         "--use-fake-device-for-media-stream",
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ]
-    camera = browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+    return browser.browser_type.launch(executable_path=CHROMIUM, args=args)
+
+
+@pytest.fixture(scope="module")
+def camera_browser(browser, tmp_path_factory, tag_code):
+    url = tags.tag_url("https://weibao.example", tag_code)
+    camera = camera_chromium(browser, url, tmp_path_factory.mktemp("camera"))
     yield camera
     camera.close()
 

@@ -2,17 +2,9 @@
 
 import pytest
 
-from tests.live import ACTIVATED, PHONE
+from tests.live import ACTIVATED, PHONE, log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, server, username):
-    page.goto(server.url + "/")
-    page.fill("#username", username)
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("#greeting")
 
 
 def test_a_technician_logs_in_and_sees_the_home_screen_in_chinese(browser, live_server, artifacts):
@@ -21,7 +13,7 @@ def test_a_technician_logs_in_and_sees_the_home_screen_in_chinese(browser, live_
     page.goto(live_server.url + "/")
     page.wait_for_selector("#login-form")
     page.screenshot(path=artifacts / "login-zh.png")
-    log_in(page, live_server, "tech1")
+    log_in(page, live_server.url, "tech1", ready="#greeting")
     assert "驻场工程师 A" in page.inner_text("#greeting")
     # Today: the technician's own tickets (the demo assigns some to tech1).
     page.wait_for_selector(".ticket-title", timeout=60_000)
@@ -50,7 +42,7 @@ def test_language_follows_the_browser_and_can_be_switched(browser, live_server, 
     page.wait_for_selector("#login-form")
     assert page.inner_text("button[type=submit]") == "Log in"
     page.screenshot(path=artifacts / "login-en.png")
-    log_in(page, live_server, "tech2")
+    log_in(page, live_server.url, "tech2", ready="#greeting")
     assert "Hello, Field engineer B" in page.inner_text("#greeting")
     page.screenshot(path=artifacts / "home-en.png")
     page.select_option("[data-action=language]", "zh-CN")

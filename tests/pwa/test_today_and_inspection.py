@@ -10,16 +10,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.live import PHONE, demo_server, signed_in
+from tests.live import MUTATE, log_in, new_page, wait_until
 
 pytestmark = pytest.mark.browser
 
-MUTATE = """
-async ([entity, id, name, args, seen]) => {
-  const local = await import('/store/local.js');
-  await local.mutate(entity, id, name, args, seen);
-}
-"""
 OUTBOX_EMPTY = """
 () => new Promise((resolve) => {
   const open = indexedDB.open('weibao');
@@ -49,31 +43,12 @@ SYNCED_RECORD = """
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    # Its own server: the conflict test moves a demo ticket the other browser tests may read.
-    live = demo_server(tmp_path_factory.mktemp("today") / "data")
-    yield live
-    live.stop()
-
-@pytest.fixture(scope="module")
-def tech(server):
-    client = signed_in(server)
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
 def phone(browser, server):
     """tech1 logged in with the day downloaded; one phone for the whole module (priming is slow)."""
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    page.goto(server.url + "/")
-    page.fill("#username", "tech1")
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("#greeting", timeout=60_000)
+    context, page = new_page(browser)
+    log_in(page, server.url, ready="#greeting")
     # The download's end is recorded in meta (store/prime.js); the bar shows it only briefly.
-    until(page, PRIMED, seconds=180)
+    wait_until(page, PRIMED, timeout_ms=180_000)
     page.click(".tabbar a[href='#/scan']")
     page.click(".tabbar a[href='#/']")
     page.wait_for_selector("#today-work", timeout=60_000)
@@ -87,15 +62,35 @@ def photo_png() -> bytes:
     return out.getvalue()
 
 
-def until(page, script, arg=None, seconds=60):
-    """Polls an async page function until it resolves truthy. (wait_for_function does not
-    await a returned promise: a pending promise is truthy, so it would return at once.)"""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if page.evaluate(script, arg):
-            return
-        time.sleep(1)
-    raise AssertionError(f"still false after {seconds} s: {script.strip()[:80]}")
+# A fixed camera's yes/no items (the demo template); its readings are typed, not answered.
+CAMERA_CHECKS = [
+    "mounting_firm",
+    "cable_intact",
+    "housing_clean",
+    "image_clear",
+    "no_colour_cast",
+    "focus_iris",
+    "night_image",
+    "osd_time_correct",
+    "online",
+]
+
+
+def add_item_photo(page, item: str = "image_clear") -> None:
+    """A photo-required item opens its camera buttons by itself; a gallery pick files it."""
+    page.set_input_files(
+        f"#item-{item} input[data-source=gallery]",
+        files=[{"name": "camera.png", "mimeType": "image/png", "buffer": photo_png()}],
+    )
+    page.wait_for_selector(f"#item-{item} img[data-blob]", timeout=30_000)
+
+
+def answer_pass(page, keys=CAMERA_CHECKS) -> None:
+    for key in keys:
+        page.click(f"[data-action=insp-answer][data-item={key}][data-value=pass]")
+        page.wait_for_selector(
+            f"[data-action=insp-answer][data-item={key}][data-value=pass][aria-pressed=true]"
+        )
 
 
 def shown(page, selector, timeout=60_000):
@@ -168,26 +163,8 @@ def test_an_inspection_run_offline_survives_a_reload_and_reaches_the_server(phon
     page.wait_for_selector("#item-supply_voltage.outcome-fail [data-action=insp-create-wo]")
 
     # A photo-required item opens its camera buttons by itself.
-    page.set_input_files(
-        "#item-image_clear input[data-source=gallery]",
-        files=[{"name": "camera.png", "mimeType": "image/png", "buffer": photo_png()}],
-    )
-    page.wait_for_selector("#item-image_clear img[data-blob]", timeout=30_000)
-    for key in [
-        "mounting_firm",
-        "cable_intact",
-        "housing_clean",
-        "image_clear",
-        "no_colour_cast",
-        "focus_iris",
-        "night_image",
-        "osd_time_correct",
-        "online",
-    ]:
-        page.click(f"[data-action=insp-answer][data-item={key}][data-value=pass]")
-        page.wait_for_selector(
-            f"[data-action=insp-answer][data-item={key}][data-value=pass][aria-pressed=true]"
-        )
+    add_item_photo(page)
+    answer_pass(page)
     page.screenshot(path=artifacts / "inspection-list-zh-CN.png", full_page=True)
 
     page.click("#insp-submit")
@@ -207,7 +184,7 @@ def test_an_inspection_run_offline_survives_a_reload_and_reaches_the_server(phon
     assert page.locator("#item-image_clear img[data-blob]").count() == 1
 
     context.set_offline(False)
-    until(page, OUTBOX_EMPTY, seconds=90)
+    wait_until(page, OUTBOX_EMPTY, timeout_ms=90_000)
     body = submitted_on_server(tech, inspection_id, page)
     assert body["state"] == "submitted" and body["asset_id"] == asset_id
     outcomes = {item["key"]: item["outcome"] for item in body["items"]}
@@ -217,7 +194,7 @@ def test_an_inspection_run_offline_survives_a_reload_and_reaches_the_server(phon
 
 
 def test_a_status_conflict_shows_mine_and_the_current_value_and_the_dispatcher_decides_it(
-    browser, server, phone, tech, artifacts
+    browser, server, phone, tech, office, artifacts
 ):
     context, page = phone
     # A ticket made on the phone (demo tickets are not in the sync change log, so not on it).
@@ -233,8 +210,8 @@ def test_a_status_conflict_shows_mine_and_the_current_value_and_the_dispatcher_d
             [],
         ],
     )
-    until(page, OUTBOX_EMPTY)
-    until(page, SYNCED_RECORD, ["work_order", record_id])
+    wait_until(page, OUTBOX_EMPTY)
+    wait_until(page, SYNCED_RECORD, ["work_order", record_id])
     context.set_offline(True)
     page.evaluate(
         MUTATE,
@@ -246,30 +223,21 @@ def test_a_status_conflict_shows_mine_and_the_current_value_and_the_dispatcher_d
             ["status"],
         ],
     )
-    dispatcher = signed_in(server, "dispatcher")
     me = tech.get("/api/auth/me").json()["user"]["id"]
-    dispatcher.post(f"/api/work-orders/{record_id}/assign", json={"assignee_id": me}).raise_for_status()
-    dispatcher.post(f"/api/work-orders/{record_id}/transition", json={"to": "dispatched"}).raise_for_status()
+    office.post(f"/api/work-orders/{record_id}/assign", json={"assignee_id": me}).raise_for_status()
+    office.post(f"/api/work-orders/{record_id}/transition", json={"to": "dispatched"}).raise_for_status()
     context.set_offline(False)
     page.wait_for_selector("#sync-badge[href='#/conflicts']", timeout=60_000)
     page.click("#sync-badge")
     card = page.wait_for_selector(".conflict.conflict", timeout=30_000)
-    page.wait_for_selector(
-        ".conflict [data-side=now][data-field=status]:has-text('已派单')", timeout=30_000
-    )
+    page.wait_for_selector(".conflict [data-side=now][data-field=status]:has-text('已派单')", timeout=30_000)
     assert page.inner_text(".conflict [data-side=mine][data-field=status]") == "已取消"
     assert "调度决定" in card.inner_text()
     page.screenshot(path=artifacts / "conflicts-zh-CN.png", full_page=True)
 
-    desk = browser.new_context(viewport=PHONE, locale="zh-CN")
+    desk, screen = new_page(browser)
     try:
-        screen = desk.new_page()
-        screen.goto(server.url + "/")
-        screen.fill("#username", "dispatcher")
-        screen.fill("#password", "weibao-demo")
-        screen.click("button[type=submit]")
-        screen.wait_for_selector(".tabbar", timeout=60_000)
-        go(screen, "/conflicts")
+        log_in(screen, server.url, "dispatcher", "/conflicts")
         server_card = screen.wait_for_selector(".conflict.server", timeout=60_000)
         assert "已取消" in server_card.inner_text()
         screen.screenshot(path=artifacts / "conflicts-dispatcher-zh-CN.png", full_page=True)
@@ -281,7 +249,6 @@ def test_a_status_conflict_shows_mine_and_the_current_value_and_the_dispatcher_d
             raise AssertionError(screen.inner_text("#app")[:800]) from None
     finally:
         desk.close()
-        dispatcher.close()
     assert tech.get(f"/api/work-orders/{record_id}").json()["status"] == "dispatched"
 
 

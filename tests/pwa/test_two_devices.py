@@ -4,45 +4,19 @@ card for the dispatcher, and the dispatcher's resolution reaches both phones."""
 
 import pytest
 
-from tests.live import PHONE, demo_server, signed_in
-from tests.pwa.test_app_sync import IDB_COUNT, log_in_on_phone, wait_until
+from tests.live import MUTATE, SYNC, log_in, new_page, phone_session, synced
 
 pytestmark = pytest.mark.browser
 
-MUTATE = """
-async ([entity, id, name, args, seen]) => {
-  const local = await import('/store/local.js');
-  await local.mutate(entity, id, name, args, seen);
-}
-"""
 RECORD = "async ([entity, id]) => (await import('/store/local.js')).record(entity, id)"
-SYNC = "async () => { const s = await (await import('/store/local.js')).syncNow(); return s.lastError; }"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = demo_server(tmp_path_factory.mktemp("two-devices") / "data")
-    yield server
-    server.stop()
-
-def phone(browser, server):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    log_in_on_phone(page, server.url)
-    return context, page
-
-
-def synced(page):
-    assert page.evaluate(SYNC) is None
-    wait_until(page, f"() => ({IDB_COUNT})('outbox').then((n) => n === 0)")
-
-
-def test_offline_edits_on_two_phones_merge_and_the_status_conflict_resolves_on_both(browser, server):
-    office = signed_in(server, "dispatcher")
-    tech = signed_in(server, "tech1")
+def test_offline_edits_on_two_phones_merge_and_the_status_conflict_resolves_on_both(
+    browser, server, office, tech
+):
     site = tech.get("/api/sites").json()[0]
     tech1 = tech.get("/api/auth/me").json()["user"]
-    (a_context, a), (b_context, b) = phone(browser, server), phone(browser, server)
+    (a_context, a), (b_context, b) = phone_session(browser, server.url), phone_session(browser, server.url)
     try:
         order = "0193f4a0-0000-7000-8000-00000000a001"
         a.evaluate(
@@ -103,15 +77,9 @@ def test_offline_edits_on_two_phones_merge_and_the_status_conflict_resolves_on_b
         assert [c["kind"] for c in cards] == ["stale_base"]
         # The dispatcher decides on the conflicts screen: keep the accepted ticket (the
         # decline came from stale information).
-        desk = browser.new_context(viewport=PHONE, locale="zh-CN")
+        desk, screen = new_page(browser)
         try:
-            screen = desk.new_page()
-            screen.goto(server.url + "/")
-            screen.fill("#username", "dispatcher")
-            screen.fill("#password", "weibao-demo")
-            screen.click("button[type=submit]")
-            screen.wait_for_selector(".tabbar", timeout=60_000)
-            screen.evaluate("location.hash = '/conflicts'")
+            log_in(screen, server.url, "dispatcher", "/conflicts")
             card = f".conflict.server[data-card='{cards[0]['id']}']"
             screen.wait_for_selector(card, timeout=60_000)
             screen.click(f"{card} [data-action=conflict-current]")
@@ -131,5 +99,3 @@ def test_offline_edits_on_two_phones_merge_and_the_status_conflict_resolves_on_b
     finally:
         a_context.close()
         b_context.close()
-        office.close()
-        tech.close()

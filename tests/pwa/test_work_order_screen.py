@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 
-from tests.live import PHONE, SET_LANGUAGE, demo_server, signed_in
+from tests.live import draw, log_in, new_page, shots
 
 pytestmark = pytest.mark.browser
 
@@ -41,19 +41,14 @@ def blob_states(page):
     return [(b["sha256"], b["state"], b.get("kind")) for b in stored(page, "blobs")]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = demo_server(tmp_path_factory.mktemp("wo") / "data")
-    yield server
-    server.stop()
-
 def jpeg(colour: tuple[int, int, int]) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (640, 480), colour).save(out, "JPEG", quality=90)
     return out.getvalue()
 
 
-def wait_until(check, timeout=60.0, every=0.5):
+def eventually(check, timeout=60.0, every=0.5):
+    """Polls `check` (the server, or the phone's store) until it returns something truthy."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
@@ -61,22 +56,6 @@ def wait_until(check, timeout=60.0, every=0.5):
             return value
         time.sleep(every)
     raise AssertionError("timed out waiting for the server")
-
-
-def set_language(page, code):
-    page.evaluate(SET_LANGUAGE, code)
-    page.wait_for_function("(code) => document.documentElement.lang === code", arg=code)
-
-
-def shots(page, artifacts, name, focus=None):
-    """The phone's screen (390×844) in Chinese, then English, scrolled to `focus`; the app
-    stays Chinese afterwards."""
-    for code in ("zh-CN", "en"):
-        set_language(page, code)
-        if focus:
-            page.locator(focus).first.evaluate("(el) => el.scrollIntoView({ block: 'center' })")
-        page.screenshot(path=artifacts / f"{name}-{code}.png")
-    set_language(page, "zh-CN")
 
 
 def tap(page, selector, until, timeout=40):
@@ -99,7 +78,7 @@ def tap(page, selector, until, timeout=40):
 
 def synced(page):
     """Every change on this phone has been accepted by the server (the outbox is empty)."""
-    wait_until(lambda: not outbox(page), timeout=60)
+    eventually(lambda: not outbox(page), timeout=60)
 
 
 def move(page, to):
@@ -114,34 +93,19 @@ def add_photo(page, phase, colour):
     page.wait_for_selector(f".wo-phase[data-phase={phase}] > ul.wb-thumbs > li img", timeout=20_000)
 
 
-def draw(page, points):
-    box = page.locator("wb-signature-pad canvas").bounding_box()
-    page.mouse.move(box["x"] + points[0][0] * box["width"], box["y"] + points[0][1] * box["height"])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"], steps=6)
-    page.mouse.up()
-
-
 def test_a_technician_repairs_verifies_and_the_client_signs_and_the_server_gets_it_all(
-    browser, server, artifacts
+    browser, server, tech, artifacts
 ):
-    api = signed_in(server)
-    ticket = next(w for w in api.get("/api/my/work-orders").json() if w["status"] == "dispatched")
-    SERVER["state"] = lambda: api.get(f"/api/work-orders/{ticket['id']}").json()
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
+    ticket = next(w for w in tech.get("/api/my/work-orders").json() if w["status"] == "dispatched")
+    SERVER["state"] = lambda: tech.get(f"/api/work-orders/{ticket['id']}").json()
+    context, page = new_page(browser)
     page.on("console", lambda m: m.type == "error" and ERRORS.append(m.text))
     page.on("pageerror", lambda e: ERRORS.append(str(e)))
     # The phone's clock starts 45 minutes back, so the 30-minute stability wait can be jumped
     # later without the phone's times running ahead of the server's.
     page.clock.install(time=datetime.now(UTC) - timedelta(minutes=45))
     # As from a notification: the link first, then the login; the screen opens right after.
-    page.goto(f"{server.url}/#/work-orders/{ticket['id']}")
-    page.fill("#username", "tech1")
-    page.fill("#password", "weibao-demo")
-    page.click("button[type=submit]")
-    page.wait_for_selector("#wo-title", timeout=30_000)
+    log_in(page, server.url, path=f"/work-orders/{ticket['id']}", ready="#wo-title")
     assert page.inner_text("#wo-title") == ticket["title"]
     assert page.locator("[data-action=move]").count() >= 1
     assert page.locator(".wo-sla [data-deadline]").count() >= 1, "live SLA countdowns"
@@ -206,21 +170,20 @@ def test_a_technician_repairs_verifies_and_the_client_signs_and_the_server_gets_
     page.wait_for_selector("#wo-status[data-status=signed]", timeout=20_000)
 
     # After sync: the server has the signed record (same hash) and every photo's bytes.
-    order = wait_until(
-        lambda: (o := api.get(f"/api/work-orders/{ticket['id']}").json())["status"] == "signed" and o
+    order = eventually(
+        lambda: (o := tech.get(f"/api/work-orders/{ticket['id']}").json())["status"] == "signed" and o
     )
     assert order["diagnosis"]["cause"] == "ageing_damage"
     assert order["parts_used"] == [{"item": "12V 电源模块", "quantity": 2}]
-    answer = api.get(f"/api/work-orders/{ticket['id']}/hash").json()
+    answer = tech.get(f"/api/work-orders/{ticket['id']}/hash").json()
     assert answer["record_hash"] == shown_hash and answer["locked"], "the server signed what the client saw"
     blobs = blob_states(page)
     photos = [sha for sha, _state, kind in blobs if kind == "photo"]
     signature = [sha for sha, _state, kind in blobs if kind == "signature"]
     assert len(photos) == 3 and len(signature) == 1
     for sha in photos + signature:
-        wait_until(
-            lambda sha=sha: api.head(f"/api/blobs/{sha}").headers.get("weibao-blob-state") == "present"
+        eventually(
+            lambda sha=sha: tech.head(f"/api/blobs/{sha}").headers.get("weibao-blob-state") == "present"
         )
-    wait_until(lambda: all(state != "local" for _sha, state, _kind in blob_states(page)))
+    eventually(lambda: all(state != "local" for _sha, state, _kind in blob_states(page)))
     context.close()
-    api.close()
