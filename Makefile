@@ -58,9 +58,13 @@ run: $(VENV)/.installed pwa-deps
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
+# Run again on PostgreSQL (tests/conftest.py: WEIBAO_TEST_DB=postgres; only tests that use the database).
+PG_TESTS ?= tests/sync_api tests/work_orders tests/inspections tests/evidence tests/test_access_matrix.py
+
 test: $(VENV)/.installed-test pwa-deps system-deps lint
 	@if ls pwa/tests/*.test.js >/dev/null 2>&1; then node --test pwa/tests/; fi
 	$(BIN)/pytest -q -p no:cacheprovider
+	WEIBAO_TEST_DB=postgres $(BIN)/pytest -q -p no:cacheprovider $(PG_TESTS)
 
 clean:
 	rm -rf $(VENV) pwa/node_modules tests/artifacts

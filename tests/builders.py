@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from litestar.testing import AsyncTestClient
 
@@ -93,9 +94,11 @@ async def add_user(session, username: str, role: Role, site_id: str | None = Non
     return user.id
 
 
-async def build_world(db: Database) -> World:
+async def build_world(db: Database, media_dir: Path | None = None) -> World:
+    """`media_dir`: the app's (settings.media_dir), where extensions write files rows point to."""
     async with session_scope(db, write=True) as session:
         session.info["actor"] = SYSTEM
+        session.info["media_dir"] = media_dir
         a, b = await add_side(session, "a"), await add_side(session, "b")
         world = World(a=a, b=b, admin="admin")
         world.user_ids["admin"] = await add_user(session, "admin", Role.admin)

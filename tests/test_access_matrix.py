@@ -203,7 +203,7 @@ def foreign_ids(world: World) -> set[str]:
 
 @pytest.mark.parametrize("username", ROLES)
 @pytest.mark.parametrize(("method", "template"), ROUTES)
-async def test_foreign_site_ids_give_nothing(client, world, db_file, method, template, username):
+async def test_foreign_site_ids_give_nothing(client, world, app, method, template, username):
     await login(client, username)
     path = foreign_path(template, world)
     if method == "GET":
@@ -213,12 +213,12 @@ async def test_foreign_site_ids_give_nothing(client, world, db_file, method, tem
         return
     if (method, template) not in WRITE_BODIES:
         pytest.fail(f"{method} {template}: add a body aimed at the foreign site to WRITE_BODIES")
-    before = table_snapshot(db_file)
+    before = await table_snapshot(app.state.db)
     body = WRITE_BODIES[(method, template)](world)
     response = await client.request(method, path, json=body)
     assert response.status_code in (403, 404), (method, path, response.status_code, response.text)
     assert response.json()["error"] in ("forbidden", "not_found")
-    assert table_snapshot(db_file) == before
+    assert await table_snapshot(app.state.db) == before
 
 
 def test_every_self_only_route_exists():

@@ -16,9 +16,9 @@ BAD_BODIES = {
 
 
 @pytest.mark.parametrize("case", BAD_BODIES)
-async def test_bad_bodies_get_a_structured_4xx_and_change_nothing(client, world, db_file, case):
+async def test_bad_bodies_get_a_structured_4xx_and_change_nothing(client, world, app, case):
     await login(client, "admin")
-    before = table_snapshot(db_file)
+    before = await table_snapshot(app.state.db)
     response = await client.post(
         "/api/clients", content=BAD_BODIES[case], headers={"content-type": "application/json"}
     )
@@ -26,7 +26,7 @@ async def test_bad_bodies_get_a_structured_4xx_and_change_nothing(client, world,
     body = response.json()
     assert set(body) == {"error", "message", "detail"}
     assert body["message"]
-    assert table_snapshot(db_file) == before
+    assert await table_snapshot(app.state.db) == before
 
 
 async def test_an_unknown_field_is_named_in_the_message(client, world):
@@ -50,14 +50,14 @@ async def test_constraint_violations_say_which_field(client, world):
     assert "kind" in response.json()["message"]
 
 
-async def test_an_oversized_body_is_refused_with_413(client, world, db_file):
+async def test_an_oversized_body_is_refused_with_413(client, world, app):
     await login(client, "admin")
-    before = table_snapshot(db_file)
+    before = await table_snapshot(app.state.db)
     big = b'{"name": "' + b"x" * (2 * 1024 * 1024) + b'"}'
     response = await client.post("/api/clients", content=big, headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert response.json()["error"] == "too_large"
-    assert table_snapshot(db_file) == before
+    assert await table_snapshot(app.state.db) == before
 
 
 async def test_domain_rules_answer_422_with_a_code(client, world):

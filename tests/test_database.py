@@ -15,6 +15,7 @@ from backend.keys import load_or_create
 from backend.sites.models import Client
 
 
+@pytest.mark.sqlite_only("PRAGMAs are SQLite's own (dialect.SQLITE_PRAGMAS)")
 async def test_connections_use_wal_full_sync_and_foreign_keys(app):
     async with app.state.db.reader() as session:
         assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
@@ -72,6 +73,7 @@ def test_secrets_are_generated_once_with_private_permissions(tmp_path):
     assert stat.S_IMODE(os.stat(tmp_path / "secrets").st_mode) == 0o700
 
 
+@pytest.mark.sqlite_only("the early COMMIT on aiosqlite's thread (run_statements `commit`) is SQLite's alone")
 async def test_work_that_commits_on_the_driver_thread_is_durable_and_leaves_nothing_open(settings):
     db = connect(settings)
     try:

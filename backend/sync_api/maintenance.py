@@ -43,7 +43,12 @@ AND EXISTS (SELECT 1 FROM sync_changes n WHERE n.entity = sync_changes.entity
 _COUNT = "SELECT COUNT(*) FROM sync_changes WHERE seq >= :lo AND seq < :hi"
 
 
-def prune(statements, now_ms: int, retention_days: int, lo: int = 0, hi: int = 2**62) -> int:
+# Past every seq: the column is a 32-bit INTEGER on PostgreSQL, where a bound beyond its range
+# is an error, not an empty match. A row with this very seq would be the newest, never pruned.
+SEQ_END = 2**31 - 1
+
+
+def prune(statements, now_ms: int, retention_days: int, lo: int = 0, hi: int = SEQ_END) -> int:
     """Delete superseded change rows older than the retention (seq in [lo, hi)); how many."""
     params = {"cutoff": now_ms - retention_days * DAY_MS, "lo": lo, "hi": hi}
     before = statements.rows(_COUNT, params)[0][0]

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from backend.settings import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 NEW_ROWS = "\r\n".join(
     [
@@ -15,8 +17,12 @@ NEW_ROWS = "\r\n".join(
 )
 
 
-def weibao(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "WEIBAO_DATA_DIR": str(data_dir)}
+def weibao(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "WEIBAO_DATA_DIR": str(settings.data_dir),
+        "WEIBAO_DATABASE_URL": settings.database_url,
+    }
     cmd = [sys.executable, "-m", "backend.cli", *args]
     done = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
     assert not check or done.returncode == 0, done.stderr
@@ -24,28 +30,27 @@ def weibao(data_dir: Path, *args: str, check: bool = True) -> subprocess.Complet
 
 
 def test_cli_import_and_export_round_trip_on_the_demo_register(settings, tmp_path):
-    data = settings.data_dir
-    weibao(data, "demo")
+    weibao(settings, "demo")
     if shutil.which("pdfinfo"):  # one demo load serves the labels command too
-        labels_for_one_site(data, tmp_path / "labels.pdf")
+        labels_for_one_site(settings, tmp_path / "labels.pdf")
     exported = tmp_path / "register.csv"
-    weibao(data, "export-assets", "-o", str(exported))
+    weibao(settings, "export-assets", "-o", str(exported))
     assert exported.read_bytes().startswith(b"\xef\xbb\xbf")
     assert len(exported.read_text("utf-8-sig").splitlines()) == 1 + 1500
     new_file = tmp_path / "new.csv"
     new_file.write_bytes(NEW_ROWS.encode("gbk"))
-    dry = weibao(data, "import-assets", str(new_file), "--dry-run")
+    dry = weibao(settings, "import-assets", str(new_file), "--dry-run")
     assert "Would import: 2 created, 0 updated, 0 unchanged, 0 row errors" in dry.stdout
-    real = weibao(data, "import-assets", str(new_file))
+    real = weibao(settings, "import-assets", str(new_file))
     assert "Imported: 2 created" in real.stdout and "2/2 rows" in real.stderr
-    weibao(data, "export-assets", "-o", str(exported))
+    weibao(settings, "export-assets", "-o", str(exported))
     assert "紧急报警按钮 拘室 101" in exported.read_text("utf-8-sig")
-    again = weibao(data, "import-assets", str(exported))
+    again = weibao(settings, "import-assets", str(exported))
     assert "0 created, 0 updated, 1502 unchanged, 0 row errors" in again.stdout
 
 
-def labels_for_one_site(data: Path, out: Path) -> None:
-    done = weibao(data, "labels", "--site", "人民-建设", "-o", str(out))
+def labels_for_one_site(settings: Settings, out: Path) -> None:
+    done = weibao(settings, "labels", "--site", "人民-建设", "-o", str(out))
     assert "75/75 labels" in done.stderr
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
     assert f"Pages:           {math.ceil(75 / 24)}" in info
@@ -54,6 +59,6 @@ def labels_for_one_site(data: Path, out: Path) -> None:
 def test_cli_import_with_bad_rows_lists_them_and_exits_non_zero(settings, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(NEW_ROWS.replace("拘留所", "没有这个站点"), encoding="utf-8")
-    done = weibao(settings.data_dir, "import-assets", str(bad), check=False)
+    done = weibao(settings, "import-assets", str(bad), check=False)
     assert done.returncode == 1
     assert "row 2" in done.stderr and "row 3" in done.stderr and "nothing was imported" in done.stderr

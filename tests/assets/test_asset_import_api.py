@@ -55,29 +55,29 @@ async def test_a_gbk_csv_with_chinese_headers_imports_with_tags_and_history(clie
     assert [e["kind"] for e in history] == ["created", "tag_issued"]
 
 
-async def test_three_bad_rows_are_reported_by_number_and_nothing_is_imported(client, world, db_file):
+async def test_three_bad_rows_are_reported_by_number_and_nothing_is_imported(client, world, app):
     await login(client, "admin")
     lines = register(10)
     lines[3] = lines[3].replace("2024-03-01", "2024年2月30日")  # row 4: no such date
     lines[6] = lines[6].replace(",Site a,", ",No such site,")  # row 7: unknown site
     lines[9] = lines[9].replace("SN0008", "SN0001")  # row 10: serial repeats row 3
-    before = table_snapshot(db_file)
+    before = await table_snapshot(app.state.db)
     response = await post_register(client, "\n".join(lines).encode("gbk"))
     assert (response.status_code, response.json()["error"]) == (422, "import_failed")
     errors = response.json()["detail"]["errors"]
     assert sorted({e["row"] for e in errors}) == [4, 7, 10]
-    assert table_snapshot(db_file) == before
+    assert await table_snapshot(app.state.db) == before
     dry = (await post_register(client, "\n".join(lines).encode("gbk"), dry_run=True)).json()
     assert sorted({e["row"] for e in dry["errors"]}) == [4, 7, 10] and dry["created"] == 7
-    assert table_snapshot(db_file) == before
+    assert await table_snapshot(app.state.db) == before
 
 
-async def test_a_dry_run_reports_counts_without_writing(client, world, db_file):
+async def test_a_dry_run_reports_counts_without_writing(client, world, app):
     await login(client, "admin")
-    before = table_snapshot(db_file)
+    before = await table_snapshot(app.state.db)
     result = (await post_register(client, "\n".join(register(5)).encode(), dry_run=True)).json()
     assert (result["dry_run"], result["created"], result["errors"]) == (True, 5, [])
-    assert table_snapshot(db_file) == before
+    assert await table_snapshot(app.state.db) == before
 
 
 async def test_re_import_is_idempotent_and_updates_by_external_id_or_serial(client, world):

@@ -1,8 +1,8 @@
-import sqlite3
-
 import pytest
+from sqlalchemy import exc
 
 from tests.builders import login
+from tests.conftest import sql
 
 
 async def audit_rows(client, **params):
@@ -70,8 +70,9 @@ async def test_a_failed_write_leaves_no_audit_row(client, world):
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit_entries SET action = 'x'", "DELETE FROM audit_entries"])
-async def test_the_database_refuses_to_change_or_delete_audit_rows(world, db_file, statement):
-    with sqlite3.connect(db_file) as conn:
-        assert conn.execute("SELECT count(*) FROM audit_entries").fetchone()[0] > 0
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute(statement)
+async def test_the_database_refuses_to_change_or_delete_audit_rows(app, world, statement):
+    [(count,)] = await sql(app.state.db, "SELECT count(*) FROM audit_entries")
+    assert count > 0
+    with pytest.raises(exc.DBAPIError, match="append-only"):
+        await sql(app.state.db, statement)
+    assert await sql(app.state.db, "SELECT count(*) FROM audit_entries") == [(count,)]

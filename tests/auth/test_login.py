@@ -1,7 +1,8 @@
+import dataclasses
+
 from litestar.testing import AsyncTestClient
 
 from backend.app import create_app
-from backend.settings import Settings
 from tests.builders import PASSWORD, login, use_session
 
 
@@ -17,10 +18,8 @@ async def test_login_sets_an_httponly_lax_session_cookie_and_me_answers(client, 
 
 
 async def test_session_cookie_is_secure_when_served_over_https(settings, world):
-    https = Settings(data_dir=settings.data_dir, public_base_url="https://weibao.example")
-    async with AsyncTestClient(
-        app=create_app(https), base_url="https://testserver.local"
-    ) as client:
+    https = dataclasses.replace(settings, public_base_url="https://weibao.example")
+    async with AsyncTestClient(app=create_app(https), base_url="https://testserver.local") as client:
         response = await login(client, "technician_a")
     assert response.status_code == 200
     assert "secure" in response.headers["set-cookie"].lower()

@@ -24,13 +24,17 @@ def tiny_jpeg(colour: tuple[int, int, int]) -> bytes:
     return out.getvalue()
 
 
-async def add_evidence(session, world) -> None:
+def media_dir_of(session) -> Path:
+    """Without the app's media_dir (build_world's callers outside the `world` fixture): beside
+    the SQLite file, as the app's is; a PostgreSQL database has no file: the temp folder."""
     url = session.get_bind().url
-    # Beside the SQLite file, as the app's media_dir is; a PostgreSQL world (tests/postgres)
-    # has no file, and its checks do not read these bytes: the temp folder, not ./media.
-    sqlite = url.get_backend_name() == "sqlite"
-    folder = Path(url.database).parent if sqlite else Path(tempfile.gettempdir()) / "weibao-pg"
-    store = MediaStore(folder / "media")
+    if url.get_backend_name() == "sqlite":
+        return Path(url.database).parent / "media"
+    return Path(tempfile.gettempdir()) / "weibao-pg" / "media"
+
+
+async def add_evidence(session, world) -> None:
+    store = MediaStore(session.info.get("media_dir") or media_dir_of(session))
     for tag, side, colour in (("a", world.a, (200, 0, 0)), ("b", world.b, (0, 0, 200))):
         data = tiny_jpeg(colour)
         rendition = store.put_content(data)

@@ -1,11 +1,10 @@
 """Resumable, content-addressed uploads over HTTP (tus 1.0 semantics)."""
 
 import base64
-import sqlite3
 from pathlib import Path
 
 from tests.builders import login
-from tests.conftest import table_snapshot
+from tests.conftest import sql, table_snapshot
 from tests.evidence.samples import (
     jpeg_with_metadata,
     send_chunk,
@@ -21,9 +20,7 @@ def stored_files(settings) -> list[Path]:
     return sorted(p for p in (Path(settings.data_dir) / "media" / "blobs").rglob("*") if p.is_file())
 
 
-async def test_an_upload_interrupted_after_every_chunk_resumes_from_head_and_ends_whole(
-    client, world, settings
-):
+async def test_an_upload_interrupted_after_every_chunk_resumes_from_head_and_ends_whole(app, client, world):
     await login(client, "technician_a")
     data = jpeg_with_metadata(seed=1)
     sha = sha256(data)
@@ -42,8 +39,7 @@ async def test_an_upload_interrupted_after_every_chunk_resumes_from_head_and_end
         chunks_sent += 1
     assert chunks_sent == -(-len(data) // CHUNK)
     assert int(head.headers["upload-offset"]) == int(head.headers["upload-length"]) == len(data)
-    with sqlite3.connect(Path(settings.data_dir) / "weibao.sqlite3") as db:
-        assert db.execute("SELECT state FROM blobs WHERE sha256=?", (sha,)).fetchone() == ("present",)
+    assert await sql(app.state.db, "SELECT state FROM blobs WHERE sha256=?", sha) == [("present",)]
 
 
 async def test_a_resent_chunk_after_a_lost_reply_is_refused_by_offset_and_the_client_recovers(client, world):
@@ -118,12 +114,12 @@ async def test_oversized_uploads_and_chunks_get_413(client, world, settings):
     assert (await send_chunk(client, sha256(data), 0, data)).status_code == 413
 
 
-async def test_an_upload_for_a_site_the_caller_does_not_work_on_is_refused(client, world, db_file):
+async def test_an_upload_for_a_site_the_caller_does_not_work_on_is_refused(client, world, app):
     await login(client, "technician_a")
-    before = table_snapshot(db_file)
+    before = await table_snapshot(app.state.db)
     response = await start_upload(client, jpeg_with_metadata(), world.b.site_id)
     assert response.status_code == 404
-    assert table_snapshot(db_file) == before
+    assert await table_snapshot(app.state.db) == before
 
 
 async def test_only_the_uploader_may_continue_an_upload(client, world):

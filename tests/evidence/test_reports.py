@@ -4,7 +4,6 @@ and a page is rendered with pdftoppm into tests/artifacts/ to be looked at."""
 
 import io
 import shutil
-import sqlite3
 import subprocess
 import tempfile
 
@@ -14,6 +13,7 @@ from PIL import Image
 from backend.signatures.canonical import digest
 from backend.signatures.signable import signable_form
 from tests.builders import login
+from tests.conftest import sql
 from tests.evidence import samples
 from tests.evidence.test_sign_sync import CAPTURE, phone_state
 from tests.sync_api.sync_api_builders import mutation, push
@@ -50,14 +50,16 @@ def signature_png() -> bytes:
     return out.getvalue()
 
 
-async def signed_work_order(client, world, db_file, wo: str) -> str:
-    """A repaired, verified and signed work order with three phase photos and a signature image."""
+async def signed_work_order(client, world, database, wo: str, without_bytes: tuple[str, ...] = ()) -> str:
+    """A repaired, verified and signed work order with three phase photos and a signature image;
+    the photos of the phases in `without_bytes` are taken but their bytes never uploaded."""
     site, phone = world.a.site_id, "phone-r1"
     create = mutation("work_order.create", wo, phone, title="监舍走廊球机无图像", site_id=site)
     photos = []
     for size, phase in (((640, 480), "before"), ((600, 400), "during"), ((560, 420), "after")):
         data = samples.jpeg_with_metadata(size=size)
-        assert (await samples.upload(client, data, site)).status_code == 204
+        if phase not in without_bytes:
+            assert (await samples.upload(client, data, site)).status_code == 204
         photo = {"sha256": samples.sha256(data), "phase": phase, "captured_at": "2026-11-20T08:30:00Z"}
         photos.append(mutation("work_order.add_photo", wo, phone, photo_id=f"{wo}-{phase}", photo=photo))
     signature = signature_png()
@@ -71,8 +73,7 @@ async def signed_work_order(client, world, db_file, wo: str) -> str:
         mutation("work_order.record_parts", wo, phone, parts=[{"item": "12V2A电源适配器", "quantity": 1}]),
     )
     assert {r["status"] for r in results.json()["results"]} == {"applied"}
-    with sqlite3.connect(db_file) as db:
-        db.execute("UPDATE work_orders SET status = 'verified' WHERE id = ?", (wo,))
+    await sql(database, "UPDATE work_orders SET status = 'verified' WHERE id = ?", wo)
     shown = digest(signable_form("work_order", await phone_state(client, wo)))
     capture = {**CAPTURE, "image_sha256": samples.sha256(signature)}
     sign = mutation(
@@ -82,9 +83,9 @@ async def signed_work_order(client, world, db_file, wo: str) -> str:
     return shown
 
 
-async def test_the_service_record_prints_labels_signer_hash_and_photos(client, world, db_file, artifacts):
+async def test_the_service_record_prints_labels_signer_hash_and_photos(client, world, app, artifacts):
     await login(client, "technician_a")
-    shown = await signed_work_order(client, world, db_file, "wo-r1")
+    shown = await signed_work_order(client, world, app.state.db, "wo-r1")
     response = await client.get("/api/work-orders/wo-r1/report")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
@@ -92,6 +93,7 @@ async def test_the_service_record_prints_labels_signer_hash_and_photos(client, w
     for label in ("售后服务单", "故障修复验收单", "维修人员", "故障现象", "解决方案", "更换配件", "客户签字"):
         assert label in text, label
     assert "李四" in text and "12V2A电源适配器" in text and "老化损坏" in text
+    assert "照片待上传" not in text  # every photo's bytes are here
     assert shown in text.replace("\n", "")
     assert image_count(response.content) == 4  # three phase thumbnails and the signature
     render_page(response.content, artifacts, "report-service-record-zh-CN")
@@ -99,15 +101,15 @@ async def test_the_service_record_prints_labels_signer_hash_and_photos(client, w
     assert "Service record" in english and "Replaced parts" in english and "李四" in english
 
 
-async def test_the_inspection_report_prints_items_signer_and_hash(client, world, db_file, artifacts):
+async def test_the_inspection_report_prints_items_signer_and_hash(client, world, app, artifacts):
     await login(client, "technician_a")
     inspection = world.extra["a"]["inspection_id"]
-    with sqlite3.connect(db_file) as db:
-        db.execute(
-            "UPDATE inspection_records SET state = 'submitted', problems = '镜头有水雾', "
-            "solution = '清洁镜头并加装防雨罩' WHERE id = ?",
-            (inspection,),
-        )
+    await sql(
+        app.state.db,
+        "UPDATE inspection_records SET state = 'submitted', problems = '镜头有水雾', "
+        "solution = '清洁镜头并加装防雨罩' WHERE id = ?",
+        inspection,
+    )
     shown = (await client.get(f"/api/inspections/{inspection}/hash")).json()["record_hash"]
     signed = await client.post(
         f"/api/inspections/{inspection}/sign", json={"record_hash": shown, "capture": CAPTURE}
@@ -135,3 +137,12 @@ async def test_a_report_of_another_site_is_not_found(client, world):
     assert (
         await client.get(f"/api/inspections/{world.extra['a']['inspection_id']}/report")
     ).status_code == 404
+
+
+async def test_the_service_record_names_photos_still_awaiting_upload(client, world, app):
+    await login(client, "technician_a")
+    await signed_work_order(client, world, app.state.db, "wo-r3", without_bytes=("after",))
+    text = pdf_text((await client.get("/api/work-orders/wo-r3/report")).content)
+    assert "照片待上传: 维修后" in text
+    english = pdf_text((await client.get("/api/work-orders/wo-r3/report", params={"lang": "en"})).content)
+    assert "Photos awaiting upload: After" in english

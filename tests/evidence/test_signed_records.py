@@ -1,11 +1,11 @@
 """Signing, locking, amendments and `weibao verify`, with a test-only record kind."""
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import anyio
 import pytest
+from sqlalchemy import exc
 
 from backend.audit.recorder import Actor
 from backend.auth.schemas import CurrentUser
@@ -16,6 +16,7 @@ from backend.signatures import chain, kinds, service
 from backend.signatures.schemas import Refusal, SignatureCapture
 from backend.signatures.service import StaleSignature
 from tests.builders import login
+from tests.conftest import drop_append_only_guard, sql
 from tests.evidence import samples
 
 NOTES: dict[str, dict] = {}
@@ -80,6 +81,7 @@ def evidence(app, world, settings) -> Evidence:
 
 async def verify_cli(settings, monkeypatch, capsys) -> tuple[int, str]:
     monkeypatch.setenv("WEIBAO_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("WEIBAO_DATABASE_URL", settings.database_url)
     try:
         await anyio.to_thread.run_sync(main, ["verify"])
         code = 0
@@ -98,7 +100,7 @@ async def test_signing_with_the_current_hash_locks_the_record(evidence):
     assert refused.value.code == "record_locked"
 
 
-async def test_a_record_edited_elsewhere_after_the_signer_saw_it_is_a_stale_signature(evidence, db_file):
+async def test_a_record_edited_elsewhere_after_the_signer_saw_it_is_a_stale_signature(evidence, app):
     evidence.note("n2")
     shown_to_signer = await evidence.current_hash("n2")
     evidence.note("n2", text="changed on another device while the phone was offline")
@@ -106,8 +108,7 @@ async def test_a_record_edited_elsewhere_after_the_signer_saw_it_is_a_stale_sign
         await evidence.sign("n2", shown_to_signer)
     assert stale.value.code == "stale_signature"
     assert stale.value.detail["signed_hash"] == shown_to_signer
-    with sqlite3.connect(db_file) as db:
-        assert db.execute("SELECT count(*) FROM signed_records").fetchone() == (0,)
+    assert await sql(app.state.db, "SELECT count(*) FROM signed_records") == [(0,)]
 
 
 async def test_a_photo_added_after_the_hash_was_shown_makes_the_signature_stale(evidence, client, world):
@@ -177,15 +178,14 @@ async def test_an_approved_amendment_makes_version_2_and_version_1_stays_verifia
     assert "2 signed records" in out and "everything matches" in out
 
 
-async def test_verify_reports_a_tampered_row_by_name(evidence, settings, db_file, monkeypatch, capsys):
+async def test_verify_reports_a_tampered_row_by_name(evidence, app, settings, monkeypatch, capsys):
     evidence.note("n7")
     await evidence.sign("n7", await evidence.current_hash("n7"))
-    with sqlite3.connect(db_file) as db:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            db.execute("UPDATE signed_records SET canonical = replace(canonical, 'fixed', 'FIXED')")
-        # Someone with raw access to the file removes the guard first.
-        db.execute("DROP TRIGGER signed_records_no_update")
-        db.execute("UPDATE signed_records SET canonical = replace(canonical, 'fixed', 'FIXED')")
+    tamper = "UPDATE signed_records SET canonical = replace(canonical, 'fixed', 'FIXED')"
+    with pytest.raises(exc.DBAPIError, match="append-only"):
+        await sql(app.state.db, tamper)
+    await drop_append_only_guard(app.state.db, "signed_records")
+    await sql(app.state.db, tamper)
     code, out = await verify_cli(settings, monkeypatch, capsys)
     assert code == 1
     assert "[record_hash] test_note/n7 v1" in out
@@ -201,7 +201,7 @@ async def test_verify_reports_a_record_changed_after_signing(evidence, settings,
 
 
 async def test_verify_reports_a_photo_file_changed_on_disk(
-    evidence, client, world, settings, db_file, monkeypatch, capsys
+    evidence, app, client, world, settings, monkeypatch, capsys
 ):
     await login(client, "technician_a")
     data = samples.jpeg_with_metadata(seed=21)
@@ -218,10 +218,9 @@ async def test_verify_reports_a_photo_file_changed_on_disk(
     assert (await client.post("/api/photos", json=body)).status_code == 201
     await evidence.sign("n9", await evidence.current_hash("n9"))
     assert (await verify_cli(settings, monkeypatch, capsys))[0] == 0
-    with sqlite3.connect(db_file) as db:
-        (thumb,) = db.execute(
-            "SELECT thumb_sha256 FROM blobs WHERE sha256=?", (samples.sha256(data),)
-        ).fetchone()
+    [(thumb,)] = await sql(
+        app.state.db, "SELECT thumb_sha256 FROM blobs WHERE sha256=?", samples.sha256(data)
+    )
     victim = Path(settings.data_dir) / "media" / "blobs" / thumb[:2] / thumb
     victim.write_bytes(victim.read_bytes()[:-10] + b"0123456789")
     code, out = await verify_cli(settings, monkeypatch, capsys)
@@ -230,7 +229,7 @@ async def test_verify_reports_a_photo_file_changed_on_disk(
     assert victim.name in out
 
 
-async def test_verify_reports_a_forged_chain_entry_whose_seal_does_not_hold(evidence, app, client, db_file):
+async def test_verify_reports_a_forged_chain_entry_whose_seal_does_not_hold(evidence, app, client):
     evidence.note("n10")
     await evidence.sign("n10", await evidence.current_hash("n10"))
     evidence.key = chain.Ed25519PrivateKey.generate()  # a forger without the real key

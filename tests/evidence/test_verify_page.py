@@ -4,11 +4,10 @@ A work order is photographed, signed through sync (the phone's path) and then ch
 anonymously and signed in; tampering with the stored row or a photo file shows as a problem.
 """
 
-import sqlite3
-
 from backend.signatures.canonical import digest
 from backend.signatures.signable import signable_form
 from tests.builders import login
+from tests.conftest import drop_append_only_guard, sql
 from tests.evidence import samples
 from tests.sync_api.sync_api_builders import mutation, pull_all, push
 
@@ -28,7 +27,7 @@ def capture(image_sha: str) -> dict:
     }
 
 
-async def signed_work_order(client, world, db_file, wo: str, upload_signature: bool = True) -> dict:
+async def signed_work_order(client, world, database, wo: str, upload_signature: bool = True) -> dict:
     """technician_a photographs, (by fiat) verifies and signs `wo`; returns hashes and files."""
     await login(client, "technician_a")
     site, phone = world.a.site_id, f"phone-{wo}"
@@ -57,8 +56,7 @@ async def signed_work_order(client, world, db_file, wo: str, upload_signature: b
         ),
     )
     assert [r["status"] for r in results.json()["results"]] == ["applied"] * 3
-    with sqlite3.connect(db_file) as db:
-        db.execute("UPDATE work_orders SET status = 'verified' WHERE id = ?", (wo,))
+    await sql(database, "UPDATE work_orders SET status = 'verified' WHERE id = ?", wo)
     state = [c for c in (await pull_all(client))["changes"] if c["entity"] == "work_order" and c["id"] == wo]
     shown = digest(signable_form("work_order", state[-1]["data"]))
     sign = mutation(
@@ -73,8 +71,8 @@ async def signed_work_order(client, world, db_file, wo: str, upload_signature: b
     return {"hash": shown, "before": samples.sha256(before)}
 
 
-async def test_a_signed_record_verifies_for_an_anonymous_caller_without_personal_data(client, world, db_file):
-    signed = await signed_work_order(client, world, db_file, "wo-v1")
+async def test_a_signed_record_verifies_for_an_anonymous_caller_without_personal_data(client, world, app):
+    signed = await signed_work_order(client, world, app.state.db, "wo-v1")
     client.cookies.clear()
     response = await client.get(f"/api/verify/{signed['hash']}")
     assert response.status_code == 200, response.text
@@ -90,9 +88,9 @@ async def test_a_signed_record_verifies_for_an_anonymous_caller_without_personal
 
 
 async def test_a_signed_in_caller_in_scope_gets_the_record_id_and_one_out_of_scope_does_not(
-    client, world, db_file
+    client, world, app
 ):
-    signed = await signed_work_order(client, world, db_file, "wo-v2")
+    signed = await signed_work_order(client, world, app.state.db, "wo-v2")
     mine = (await client.get(f"/api/verify/{signed['hash']}")).json()
     assert mine["record_id"] == "wo-v2"
     await login(client, "technician_b")
@@ -114,24 +112,21 @@ async def test_a_malformed_hash_is_a_structured_400(client):
         assert response.json()["error"] == "malformed_hash"
 
 
-async def test_a_tampered_stored_record_is_reported_as_a_problem(client, world, db_file):
-    signed = await signed_work_order(client, world, db_file, "wo-v3")
-    with sqlite3.connect(db_file) as db:
-        # Someone with raw access to the file removes the append-only guard first.
-        db.execute("DROP TRIGGER signed_records_no_update")
-        db.execute("UPDATE signed_records SET canonical = replace(canonical, '球机', '枪机')")
+async def test_a_tampered_stored_record_is_reported_as_a_problem(client, world, app):
+    signed = await signed_work_order(client, world, app.state.db, "wo-v3")
+    await drop_append_only_guard(app.state.db, "signed_records")
+    await sql(app.state.db, "UPDATE signed_records SET canonical = replace(canonical, '球机', '枪机')")
     body = (await client.get(f"/api/verify/{signed['hash']}")).json()
     assert body["found"] and body["ok"] is False
     assert body["record_ok"] is False and body["chain_ok"] is True
     assert "record_hash" in body["problems"]
 
 
-async def test_a_photo_file_changed_on_disk_is_reported_as_a_problem(client, world, db_file, app):
-    signed = await signed_work_order(client, world, db_file, "wo-v4")
-    with sqlite3.connect(db_file) as db:
-        (display,) = db.execute(
-            "SELECT display_sha256 FROM blobs WHERE sha256 = ?", (signed["before"],)
-        ).fetchone()
+async def test_a_photo_file_changed_on_disk_is_reported_as_a_problem(client, world, app):
+    signed = await signed_work_order(client, world, app.state.db, "wo-v4")
+    [(display,)] = await sql(
+        app.state.db, "SELECT display_sha256 FROM blobs WHERE sha256 = ?", signed["before"]
+    )
     path = app.state.media.blob_path(display)
     path.chmod(0o644)
     path.write_bytes(b"not the photo that was signed")
@@ -140,8 +135,8 @@ async def test_a_photo_file_changed_on_disk_is_reported_as_a_problem(client, wor
     assert body["problems"] == ["file_hash"]
 
 
-async def test_a_signature_image_still_on_its_way_is_pending_not_a_problem(client, world, db_file):
-    signed = await signed_work_order(client, world, db_file, "wo-v5", upload_signature=False)
+async def test_a_signature_image_still_on_its_way_is_pending_not_a_problem(client, world, app):
+    signed = await signed_work_order(client, world, app.state.db, "wo-v5", upload_signature=False)
     body = (await client.get(f"/api/verify/{signed['hash']}")).json()
     assert body["ok"] is True and body["files_pending"] == 1
 

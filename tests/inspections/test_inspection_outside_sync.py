@@ -3,14 +3,14 @@
 
 from backend.db import new_id
 from backend.inspections import sync_records
-from backend.sync_api.maintenance import maintain
 from tests.builders import login
+from tests.conftest import sql
 from tests.inspections.test_inspection_sync import start, statuses
 from tests.sync_api.sync_api_builders import pull_all
-from tests.sync_api.test_change_log_upkeep import engine_data, engine_now, latest, statements
+from tests.sync_api.test_change_log_upkeep import engine_data, engine_now, latest, maintained
 
 
-async def test_a_console_edit_of_finished_at_reaches_the_pull_as_the_engine_state(client, world, db_file):
+async def test_a_console_edit_of_finished_at_reaches_the_pull_as_the_engine_state(client, world, app):
     await login(client, "technician_a")
     record = new_id()
     assert await statuses(client, start(record, world, "phone-outside")) == ["applied"]
@@ -23,31 +23,30 @@ async def test_a_console_edit_of_finished_at_reaches_the_pull_as_the_engine_stat
     change = latest(await pull_all(client, cursor), record)
     assert (change["entity"], change["op"]) == ("inspection", "upsert")
     assert change["data"]["finished_at"].startswith("2027-01-15T01:45:00")
-    assert change["data"] == engine_data(db_file, sync_records, record)
+    assert change["data"] == await engine_data(app.state.db, sync_records, record)
 
 
-async def test_records_created_by_the_orm_reach_a_first_pull_and_only_their_sites(client, world, db_file):
+async def test_records_created_by_the_orm_reach_a_first_pull_and_only_their_sites(client, world, app):
     await login(client, "technician_a")
     page = await pull_all(client)
     record = world.extra["a"]["inspection_id"]  # tests/inspections/inspection_world.py, an ORM insert
-    assert latest(page, record)["data"] == engine_data(db_file, sync_records, record)
+    assert latest(page, record)["data"] == await engine_data(app.state.db, sync_records, record)
     assert world.extra["b"]["inspection_id"] not in {c["id"] for c in page["changes"]}
 
 
-async def test_an_inspection_written_by_a_bulk_statement_is_logged_once_by_maintenance(
-    client, world, db_file
-):
-    conn, s = statements(db_file)
-    conn.execute(
+async def test_an_inspection_written_by_a_bulk_statement_is_logged_once_by_maintenance(client, world, app):
+    await sql(
+        app.state.db,
         "INSERT INTO inspection_records (id, site_id, asset_id, template_id, template_key, template_version,"
         " state, inspector_id, answers, results, failed_items, problems, cause, solution, parts_to_replace,"
         " created_at, updated_at, version, merge_meta) VALUES ('insp-bulk', ?, ?, 'fixed_camera.v1',"
-        " 'fixed_camera', 1, 'draft', ?, '{}', '{}', 0, 'imported', '', '', '', datetime(), datetime(),"
-        " 0, '{}')",
-        (world.a.site_id, world.extra["a"]["asset_id"], world.user_ids["technician_a"]),
+        " 'fixed_camera', 1, 'draft', ?, '{}', '{}', 0, 'imported', '', '', '',"
+        " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 0, '{}')",
+        world.a.site_id,
+        world.extra["a"]["asset_id"],
+        world.user_ids["technician_a"],
     )
-    assert maintain(s, engine_now(), 180)["logged"] == 1
-    assert maintain(s, engine_now(), 180)["logged"] == 0
-    conn.close()
+    assert (await maintained(app.state.db, engine_now()))["logged"] == 1
+    assert (await maintained(app.state.db, engine_now()))["logged"] == 0
     await login(client, "technician_a")
     assert latest(await pull_all(client), "insp-bulk")["data"]["fields"]["problems"] == "imported"

@@ -1,65 +1,21 @@
 """PostgreSQL is the subject here: one real server per test session, one database per test.
 
-Each test gets a fresh database copied (CREATE DATABASE … TEMPLATE) from one that Alembic
-migrated once: ~0.1 s instead of a full migration. `settings` is overridden, so the root
-conftest's `app` and `client` fixtures run on PostgreSQL in this directory. `world` is
-overridden too: AsyncTestClient runs the app on its own event loop in another thread, and an
-asyncpg connection belongs to the loop that opened it, so rows a test writes or reads itself go
-through a Database of the test's own loop (`own_db`), never through app.state.db.
+The server, the migrated template and the per-test copy are the root conftest's (`postgres`,
+`pg_databases`, `pg_settings`); here `settings` is always PostgreSQL, whatever WEIBAO_TEST_DB
+says, so the root's `app`, `client` and `world` fixtures run on it. `own_db` is a Database of
+the test's own event loop for rows a test writes or reads itself (the app's engine has no pool
+in tests, so app.state.db would do as well; these tests predate that).
 """
 
-import asyncio
-import uuid
-
-import asyncpg
 import pytest
 
-from backend import migrate
 from backend.db import connect
 from backend.settings import Settings
-from tests.builders import World, build_world
-from tests.postgres.cluster import Cluster, start_cluster
-
-TEMPLATE = "weibao_template"
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Cluster:
-    cluster = start_cluster()
-    yield cluster
-    cluster.stop()
-
-
-@pytest.fixture(scope="session")
-def pg_template(postgres) -> str:
-    create_database(postgres, TEMPLATE)
-    migrate.upgrade(postgres.url(TEMPLATE))
-    return TEMPLATE
-
-
-def create_database(cluster: Cluster, name: str, template: str = "template0") -> None:
-    async def create() -> None:
-        connection = await asyncpg.connect(cluster.dsn())
-        try:
-            await connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        finally:
-            await connection.close()
-
-    migrate.in_own_thread(asyncio.run, create())
 
 
 @pytest.fixture
-def pg_database(postgres, pg_template) -> str:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    create_database(postgres, name, template=pg_template)
-    return name
-
-
-@pytest.fixture
-def settings(tmp_path, postgres, pg_database) -> Settings:
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    return Settings(data_dir=data_dir, database_url=postgres.url(pg_database))
+def settings(pg_settings) -> Settings:
+    return pg_settings
 
 
 @pytest.fixture
@@ -67,8 +23,3 @@ async def own_db(settings):
     database = connect(settings)
     yield database
     await database.dispose()
-
-
-@pytest.fixture
-async def world(own_db) -> World:
-    return await build_world(own_db)

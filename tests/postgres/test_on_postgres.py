@@ -1,7 +1,8 @@
 """The PostgreSQL path (README: WEIBAO_DATABASE_URL=postgresql+asyncpg://…) on a real server.
 
-The server is a throwaway cluster (conftest.py); every test here runs the real migrations, the
-real app over HTTP (Litestar's AsyncTestClient) and real SQL against it.
+The server is a throwaway cluster (cluster.py, started by the root conftest); every test here
+runs the real migrations, the real app over HTTP (Litestar's AsyncTestClient) and real SQL
+against it.
 """
 
 import asyncio
@@ -23,7 +24,6 @@ from backend.audit.recorder import SYSTEM
 from backend.db import session_scope
 from backend.work_orders.models import WorkOrder
 from tests.builders import PASSWORD, login
-from tests.postgres.conftest import create_database
 from tests.sync_api.sync_api_builders import mutation, pull_all, push
 
 ROOT = migrate.ROOT
@@ -35,7 +35,7 @@ async def scalar(database, sql: str, **params):
 
 
 def test_weibao_migrate_brings_an_empty_database_to_every_head_with_the_models_schema(postgres, tmp_path):
-    create_database(postgres, "fresh")
+    postgres.create_database("fresh")
     url = postgres.url("fresh")
     env = {**os.environ, "WEIBAO_DATABASE_URL": url, "WEIBAO_DATA_DIR": str(tmp_path)}
     cmd = [sys.executable, "-m", "backend.cli", "migrate"]

@@ -6,10 +6,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 
-from backend.app import create_app
 from backend.db import session_scope
 from backend.push.models import OutboxState, PushOutbox
 from tests.builders import build_world, login
+from tests.conftest import app_of
 from tests.push.push_world import browser_keys, subscription_json
 
 
@@ -26,7 +26,7 @@ def loopback_settings(settings):
 
 @pytest.fixture
 async def loopback_api(loopback_settings):
-    async with AsyncTestClient(app=create_app(loopback_settings)) as test_client:
+    async with app_of(loopback_settings) as app, AsyncTestClient(app=app) as test_client:
         yield test_client
 
 

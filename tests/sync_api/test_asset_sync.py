@@ -1,14 +1,13 @@
 """Assets sync notes, location (last writer wins) and status (a stale base is a conflict)."""
 
-import sqlite3
-
 from tests.builders import login
+from tests.conftest import sql
 from tests.sync_api.sync_api_builders import mutation, pull_all, push
 
 PHONE = "phone-assets"
 
 
-async def test_asset_fields_sync_with_last_writer_wins_and_stale_status_conflicts(client, world, db_file):
+async def test_asset_fields_sync_with_last_writer_wins_and_stale_status_conflicts(client, world, app):
     asset = world.extra["a"]["asset_id"]
     await login(client, "technician_a")
     results = (
@@ -34,11 +33,10 @@ async def test_asset_fields_sync_with_last_writer_wins_and_stale_status_conflict
         )
     ).json()["results"]
     assert [r["status"] for r in results] == ["applied", "applied", "conflict"]
-    with sqlite3.connect(db_file) as conn:
-        row = conn.execute("SELECT notes, location_text, status FROM assets WHERE id=?", (asset,)).fetchone()
-        history = conn.execute(
-            "SELECT detail FROM asset_events WHERE asset_id=? AND kind='status_changed'", (asset,)
-        ).fetchall()
+    [row] = await sql(app.state.db, "SELECT notes, location_text, status FROM assets WHERE id=?", asset)
+    history = await sql(
+        app.state.db, "SELECT detail FROM asset_events WHERE asset_id=? AND kind='status_changed'", asset
+    )
     assert row == ("lens cleaned", "Gate 2", "faulty")
     assert len(history) == 1
     [change] = [c for c in (await pull_all(client))["changes"] if c["id"] == asset]

@@ -2,26 +2,19 @@
 ORM writes and records never logged reach the pull as the engine's own state; superseded rows
 older than the retention are pruned without any client losing a record."""
 
-import sqlite3
-
 import msgspec
 from sqlalchemy import select
 
 from backend.db import session_scope
-from backend.dialect import SqliteStatements
 from backend.sync_api import asset_records, engine
 from backend.sync_api.maintenance import DAY_MS, maintain
 from backend.work_orders import store
 from backend.work_orders.models import WorkOrder
 from tests.builders import login
+from tests.conftest import sql, with_statements
 from tests.sync_api.sync_api_builders import mutation, pull_all, push
 
 PHONE = "phone-upkeep"
-
-
-def statements(db_file) -> tuple[sqlite3.Connection, SqliteStatements]:
-    conn = sqlite3.connect(db_file, isolation_level=None)
-    return conn, SqliteStatements(conn)
 
 
 def latest(page: dict, record_id: str) -> dict:
@@ -29,29 +22,27 @@ def latest(page: dict, record_id: str) -> dict:
     return change
 
 
-def engine_data(db_file, table, record_id: str) -> dict:
+async def engine_data(database, table, record_id: str) -> dict:
     """What the engine itself would log for the record now (record_change of its state)."""
-    conn, s = statements(db_file)
-    state = table.load(s, [record_id])[record_id]
-    conn.close()
+    state = await with_statements(database, lambda s: table.load(s, [record_id])[record_id])
     return msgspec.json.decode(engine.record_change(table.ENTITY, state, 0)["data"])
 
 
-async def test_assets_registered_on_the_console_reach_a_first_pull_as_the_engines_state(
-    client, world, db_file
-):
+async def maintained(database, now: int) -> dict:
+    return await with_statements(database, lambda s: maintain(s, now, 180), write=True)
+
+
+async def test_assets_registered_on_the_console_reach_a_first_pull_as_the_engines_state(client, world, app):
     await login(client, "technician_a")
     page = await pull_all(client)
     asset_id = world.extra["a"]["asset_id"]
     change = latest(page, asset_id)
     assert (change["entity"], change["op"]) == ("asset", "upsert")
-    assert change["data"] == engine_data(db_file, asset_records, asset_id)
+    assert change["data"] == await engine_data(app.state.db, asset_records, asset_id)
     assert world.extra["b"]["asset_id"] not in {c["id"] for c in page["changes"]}
 
 
-async def test_an_orm_edit_of_a_merge_column_is_logged_and_of_a_domain_column_is_not(
-    app, client, world, db_file
-):
+async def test_an_orm_edit_of_a_merge_column_is_logged_and_of_a_domain_column_is_not(app, client, world):
     await login(client, "technician_a")
     body = mutation("work_order.create", "wo-orm", PHONE, title="Dome stuck", site_id=world.a.site_id)
     assert (await push(client, body)).json()["results"][0]["status"] == "applied"
@@ -66,26 +57,26 @@ async def test_an_orm_edit_of_a_merge_column_is_logged_and_of_a_domain_column_is
     change = latest(await pull_all(client, cursor), "wo-orm")
     assert change["data"]["fields"]["notes"] == "edited on the console outside the engine"
     # The same shape the engine logs for a phone's own create (what sync-apply.js stores).
-    assert change["data"] == engine_data(db_file, store, "wo-orm")
+    assert change["data"] == await engine_data(app.state.db, store, "wo-orm")
 
 
-async def test_records_written_by_a_bulk_statement_are_logged_once_by_maintenance(client, world, db_file):
-    conn, s = statements(db_file)
-    conn.execute(
+async def test_records_written_by_a_bulk_statement_are_logged_once_by_maintenance(client, world, app):
+    await sql(
+        app.state.db,
         "INSERT INTO work_orders (id, site_id, title, notes, status, version, signed, merge_meta, created_at,"
-        " updated_at) VALUES ('wo-bulk', ?, 'Imported', '', 'reported', 1, 0, '{}', datetime(), datetime())",
-        (world.a.site_id,),
+        " updated_at) VALUES ('wo-bulk', ?, 'Imported', '', 'reported', 1, false, '{}', CURRENT_TIMESTAMP,"
+        " CURRENT_TIMESTAMP)",
+        world.a.site_id,
     )
     now = 1_800_000_000_000
-    assert maintain(s, now, 180)["logged"] == 1
-    assert maintain(s, now, 180)["logged"] == 0
-    conn.close()
+    assert (await maintained(app.state.db, now))["logged"] == 1
+    assert (await maintained(app.state.db, now))["logged"] == 0
     await login(client, "technician_a")
     assert latest(await pull_all(client), "wo-bulk")["data"]["fields"]["title"] == "Imported"
 
 
 async def test_pruning_keeps_every_records_newest_row_and_tombstones_and_resets_old_cursors(
-    client, world, db_file
+    client, world, app
 ):
     await login(client, "technician_a")
     site = world.a.site_id
@@ -100,15 +91,13 @@ async def test_pruning_keeps_every_records_newest_row_and_tombstones_and_resets_
         assert (await push(client, body)).json()["results"][0]["status"] == "applied"
     assert (await push(client, mutation("work_order.delete", "wo-gone", PHONE))).status_code == 200
     old_cursor = (await pull_all(client))["cursor"]
-    conn, s = statements(db_file)
-    conn.execute("UPDATE sync_changes SET at_ms = at_ms - 200 * :day", {"day": DAY_MS})
+    await sql(app.state.db, "UPDATE sync_changes SET at_ms = at_ms - :age", age=200 * DAY_MS)
     recent = mutation("work_order.set_fields", "wo-kept", PHONE, fields={"notes": "today"})
     assert (await push(client, recent)).json()["results"][0]["status"] == "applied"
     mine = "record_id IN ('wo-kept', 'wo-gone', 'wo-quiet')"
-    before = s.rows(f"SELECT COUNT(*) FROM sync_changes WHERE {mine}")[0][0]
-    report = maintain(s, engine_now(), 180)
-    kept = s.rows(f"SELECT record_id, op FROM sync_changes WHERE {mine} ORDER BY seq")
-    conn.close()
+    [(before,)] = await sql(app.state.db, f"SELECT COUNT(*) FROM sync_changes WHERE {mine}")
+    report = await maintained(app.state.db, engine_now())
+    kept = await sql(app.state.db, f"SELECT record_id, op FROM sync_changes WHERE {mine} ORDER BY seq")
     assert report["pruned"] >= before - 3
     # The only row of an old record stays: it is that record's newest state.
     assert kept == [("wo-quiet", "upsert"), ("wo-gone", "tombstone"), ("wo-kept", "upsert")]
@@ -121,18 +110,16 @@ async def test_pruning_keeps_every_records_newest_row_and_tombstones_and_resets_
     assert page["reset_required"]
 
 
-async def test_pruning_leaves_rows_younger_than_the_retention_alone(client, world, db_file):
+async def test_pruning_leaves_rows_younger_than_the_retention_alone(client, world, app):
     await login(client, "technician_a")
     for title in ("a", "b", "c"):
         body = mutation(
             "work_order.set_fields", world.extra["a"]["work_order_id"], PHONE, fields={"title": title}
         )
         assert (await push(client, body)).status_code == 200
-    conn, s = statements(db_file)
-    count = s.rows("SELECT COUNT(*) FROM sync_changes")[0][0]
-    assert maintain(s, engine_now(), 180)["pruned"] == 0
-    assert s.rows("SELECT COUNT(*) FROM sync_changes")[0][0] == count
-    conn.close()
+    count = await sql(app.state.db, "SELECT COUNT(*) FROM sync_changes")
+    assert (await maintained(app.state.db, engine_now()))["pruned"] == 0
+    assert await sql(app.state.db, "SELECT COUNT(*) FROM sync_changes") == count
 
 
 def engine_now() -> int:

@@ -1,6 +1,7 @@
 """Conflict cards: dispatchers see those of their sites and resolve them; resolutions sync."""
 
 from tests.builders import login
+from tests.conftest import sql
 from tests.sync_api.sync_api_builders import mutation, pull_all, push
 
 
@@ -42,15 +43,12 @@ async def test_taking_an_illegal_proposal_is_refused_and_the_card_stays_open(cli
     assert [c["id"] for c in (await client.get("/api/conflicts")).json()] == [card]
 
 
-async def test_a_stale_notes_edit_is_not_a_conflict_but_its_losing_value_is_kept(client, world, db_file):
-    import sqlite3
-
+async def test_a_stale_notes_edit_is_not_a_conflict_but_its_losing_value_is_kept(client, world, app):
     wo = world.extra["a"]["work_order_id"]
     await login(client, "technician_a")
     newer = mutation("work_order.set_fields", wo, "phone-x", at=1_800_000_000_000, fields={"notes": "new"})
     older = mutation("work_order.set_fields", wo, "phone-x", at=1_700_000_000_000, fields={"notes": "old"})
     results = (await push(client, newer, older)).json()["results"]
     assert [r["status"] for r in results] == ["applied", "applied"]
-    with sqlite3.connect(db_file) as conn:
-        kept = conn.execute("SELECT value, mutation_id FROM sync_losers WHERE record_id=?", (wo,)).fetchall()
+    kept = await sql(app.state.db, "SELECT value, mutation_id FROM sync_losers WHERE record_id=?", wo)
     assert ('"old"', older["id"]) in kept

@@ -1,22 +1,15 @@
 """The ledger keeps each decided result compactly, and still reads rows kept the older way."""
 
 import json
-import sqlite3
 
 from tests.builders import login
+from tests.conftest import sql
 from tests.sync_api.sync_api_builders import mutation, push
 
 PHONE = "phone-ledger"
 
 
-def run(db_file, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(db_file) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-async def test_a_duplicate_gets_the_first_outcome_back_from_compact_and_older_ledger_rows(
-    client, world, db_file
-):
+async def test_a_duplicate_gets_the_first_outcome_back_from_compact_and_older_ledger_rows(client, world, app):
     await login(client, "technician_a")
     wo = "wo-ledger-1"
     batch = [
@@ -26,7 +19,7 @@ async def test_a_duplicate_gets_the_first_outcome_back_from_compact_and_older_le
     ]
     first = (await push(client, *batch)).json()["results"]
     assert [r["status"] for r in first] == ["applied", "conflict", "rejected"]
-    kept = dict(run(db_file, "SELECT id, result FROM sync_applied WHERE client_id = ?", PHONE))
+    kept = dict(await sql(app.state.db, "SELECT id, result FROM sync_applied WHERE client_id = ?", PHONE))
     assert json.loads(kept[batch[0]["id"]]) == {"status": "applied"}  # no id, no empty fields
     assert json.loads(kept[batch[1]["id"]]) == {
         "status": "conflict",
@@ -36,7 +29,9 @@ async def test_a_duplicate_gets_the_first_outcome_back_from_compact_and_older_le
     # A row written before the compact form: the whole PushResult, nulls included.
     older = {"id": batch[2]["id"], "status": "rejected", "message": first[2]["message"], "conflict_id": None,
              "original_status": None}  # fmt: skip
-    run(db_file, "UPDATE sync_applied SET result = ? WHERE id = ?", json.dumps(older), batch[2]["id"])
+    await sql(
+        app.state.db, "UPDATE sync_applied SET result = ? WHERE id = ?", json.dumps(older), batch[2]["id"]
+    )
 
     again = (await push(client, *batch)).json()["results"]
     assert [(r["id"], r["status"], r["original_status"]) for r in again] == [

@@ -1,16 +1,10 @@
 """POST /api/sync/push and GET /api/sync/pull over the real app and database."""
 
-import sqlite3
-
 from tests.builders import login
+from tests.conftest import sql
 from tests.sync_api.sync_api_builders import mutation, pull_all, push
 
 PHONE = "phone-t1"
-
-
-def rows(db_file, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(db_file) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def of(page: dict, record_id: str) -> list[dict]:
@@ -39,9 +33,7 @@ async def test_a_created_work_order_is_applied_and_pulled_with_its_site(client, 
     assert page["last_applied_mutation_id"] == create["id"]
 
 
-async def test_a_pushed_batch_delivered_again_is_a_duplicate_and_applies_nothing_twice(
-    client, world, db_file
-):
+async def test_a_pushed_batch_delivered_again_is_a_duplicate_and_applies_nothing_twice(client, world, app):
     await login(client, "technician_a")
     batch = [
         mutation("work_order.create", "wo-2", PHONE, title="Gate", site_id=world.a.site_id),
@@ -51,11 +43,13 @@ async def test_a_pushed_batch_delivered_again_is_a_duplicate_and_applies_nothing
     again = (await push(client, *batch)).json()["results"]
     assert [r["status"] for r in first] == ["applied", "applied"]
     assert [(r["status"], r["original_status"]) for r in again] == [("duplicate", "applied")] * 2
-    assert rows(db_file, "SELECT count(*) FROM work_order_comments WHERE work_order_id='wo-2'") == [(1,)]
-    assert rows(db_file, "SELECT version FROM work_orders WHERE id='wo-2'") == [(2,)]
+    assert await sql(app.state.db, "SELECT count(*) FROM work_order_comments WHERE work_order_id='wo-2'") == [
+        (1,)
+    ]
+    assert await sql(app.state.db, "SELECT version FROM work_orders WHERE id='wo-2'") == [(2,)]
 
 
-async def test_a_reused_mutation_id_with_another_body_refuses_the_whole_push(client, world, db_file):
+async def test_a_reused_mutation_id_with_another_body_refuses_the_whole_push(client, world, app):
     await login(client, "technician_a")
     create = mutation("work_order.create", "wo-3", PHONE, title="Door", site_id=world.a.site_id)
     await push(client, create)
@@ -65,12 +59,10 @@ async def test_a_reused_mutation_id_with_another_body_refuses_the_whole_push(cli
     assert response.status_code == 422
     assert response.json()["error"] == "id_reused"
     # Nothing of the batch applied, not even the valid mutation before the reused id.
-    assert rows(db_file, "SELECT notes FROM work_orders WHERE id='wo-3'") == [("",)]
+    assert await sql(app.state.db, "SELECT notes FROM work_orders WHERE id='wo-3'") == [("",)]
 
 
-async def test_conflicts_and_rejections_are_stored_and_never_block_the_mutations_behind(
-    client, world, db_file
-):
+async def test_conflicts_and_rejections_are_stored_and_never_block_the_mutations_behind(client, world, app):
     await login(client, "technician_a")
     wo = "wo-4"
     batch = [
@@ -83,19 +75,19 @@ async def test_conflicts_and_rejections_are_stored_and_never_block_the_mutations
     assert [r["status"] for r in results] == ["applied", "conflict", "rejected", "applied"]
     assert results[1]["conflict_id"] == batch[1]["id"]
     assert results[2]["message"] == "no work_order wo-missing"
-    assert rows(db_file, "SELECT status, notes FROM work_orders WHERE id=?", wo) == [
+    assert await sql(app.state.db, "SELECT status, notes FROM work_orders WHERE id=?", wo) == [
         ("reported", "battery replaced")
     ]
-    assert rows(db_file, "SELECT kind, status FROM sync_conflicts WHERE id=?", batch[1]["id"]) == [
+    assert await sql(app.state.db, "SELECT kind, status FROM sync_conflicts WHERE id=?", batch[1]["id"]) == [
         ("illegal_transition", "open")
     ]
-    stored = rows(db_file, "SELECT id FROM sync_applied WHERE id IN (?, ?, ?, ?)", *[m["id"] for m in batch])
+    stored = await sql(
+        app.state.db, "SELECT id FROM sync_applied WHERE id IN (?, ?, ?, ?)", *[m["id"] for m in batch]
+    )
     assert len(stored) == 4
 
 
-async def test_a_record_on_a_site_the_caller_may_not_see_is_rejected_like_a_missing_one(
-    client, world, db_file
-):
+async def test_a_record_on_a_site_the_caller_may_not_see_is_rejected_like_a_missing_one(client, world, app):
     await login(client, "technician_a")
     foreign = world.extra["b"]["work_order_id"]
     edit = mutation("work_order.set_fields", foreign, PHONE, fields={"notes": "mine now"})
@@ -105,8 +97,8 @@ async def test_a_record_on_a_site_the_caller_may_not_see_is_rejected_like_a_miss
         ("rejected", f"no work_order {foreign}"),
         ("rejected", f"no site {world.b.site_id}"),
     ]
-    assert rows(db_file, "SELECT notes FROM work_orders WHERE id=?", foreign) == [("",)]
-    assert rows(db_file, "SELECT count(*) FROM work_orders WHERE id='wo-5'") == [(0,)]
+    assert await sql(app.state.db, "SELECT notes FROM work_orders WHERE id=?", foreign) == [("",)]
+    assert await sql(app.state.db, "SELECT count(*) FROM work_orders WHERE id='wo-5'") == [(0,)]
 
 
 async def test_a_client_id_belongs_to_the_user_who_first_pushed_with_it(client, world):
@@ -118,14 +110,14 @@ async def test_a_client_id_belongs_to_the_user_who_first_pushed_with_it(client, 
     assert pulled["last_applied_mutation_id"] is None
 
 
-async def test_a_clock_far_ahead_is_clamped_recorded_and_reported(client, world, db_file):
+async def test_a_clock_far_ahead_is_clamped_recorded_and_reported(client, world, app):
     await login(client, "technician_a")
     ahead = mutation(
         "work_order.create", "wo-6", PHONE, at=9_000_000_000_000, title="t", site_id=world.a.site_id
     )
     await push(client, ahead)
-    [(sent, clamped)] = rows(
-        db_file, "SELECT sent_hlc, clamped_hlc FROM sync_clamps WHERE mutation_id=?", ahead["id"]
+    [(sent, clamped)] = await sql(
+        app.state.db, "SELECT sent_hlc, clamped_hlc FROM sync_clamps WHERE mutation_id=?", ahead["id"]
     )
     assert sent == ahead["hlc"] and clamped < sent
     await login(client, "admin")
@@ -186,11 +178,10 @@ async def test_unassigning_a_site_evicts_its_records_from_that_users_pull(client
     assert {c["id"] for c in back["changes"] if c["op"] == "upsert"} >= {world.extra["a"]["work_order_id"]}
 
 
-async def test_a_cursor_older_than_tombstone_retention_requires_a_reset(client, world, db_file):
+async def test_a_cursor_older_than_tombstone_retention_requires_a_reset(client, world, app):
     await login(client, "technician_a")
     cursor = (await pull_all(client))["cursor"]
-    with sqlite3.connect(db_file) as conn:
-        conn.execute("UPDATE sync_changes SET at_ms = at_ms - 181 * 86400000")
+    await sql(app.state.db, "UPDATE sync_changes SET at_ms = at_ms - :age", age=181 * 86400000)
     page = (await client.get("/api/sync/pull", params={"cursor": cursor})).json()
     assert page["reset_required"] and page["changes"] == []
     bad = await client.get("/api/sync/pull", params={"cursor": "x1"})

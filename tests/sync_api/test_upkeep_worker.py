@@ -7,56 +7,52 @@ from backend.db import session_scope, utcnow
 from backend.sync_api.maintenance import DAY_MS, claim_run
 from backend.work_orders.sla_clock import SlaWorker
 from tests.builders import login
+from tests.conftest import sql
 from tests.sync_api.sync_api_builders import mutation, push
-from tests.sync_api.test_change_log_upkeep import statements
 
 PHONE = "phone-worker"
 
 
-async def superseded_old_rows(client, db_file, work_order_id: str, titles: tuple[str, ...]) -> int:
+async def superseded_old_rows(client, database, work_order_id: str, titles: tuple[str, ...]) -> int:
     """Push one title per batch (one change row each), then age every row past the retention;
     returns how many rows the record has."""
     for title in titles:
         body = mutation("work_order.set_fields", work_order_id, PHONE, fields={"title": title})
         assert (await push(client, body)).json()["results"][0]["status"] == "applied"
-    conn, _ = statements(db_file)
-    conn.execute(
-        "UPDATE sync_changes SET at_ms = at_ms - 200 * ? WHERE record_id = ?", (DAY_MS, work_order_id)
-    )
-    conn.close()
-    return rows_of(db_file, work_order_id)
+    # The age as one parameter: PostgreSQL multiplies two small integer literals in 32 bits.
+    aged = "UPDATE sync_changes SET at_ms = at_ms - :age WHERE record_id = :r"
+    await sql(database, aged, age=200 * DAY_MS, r=work_order_id)
+    return await rows_of(database, work_order_id)
 
 
-def rows_of(db_file, record_id: str) -> int:
-    conn, s = statements(db_file)
-    count = s.rows("SELECT COUNT(*) FROM sync_changes WHERE record_id = :r", {"r": record_id})[0][0]
-    conn.close()
+async def rows_of(database, record_id: str) -> int:
+    [(count,)] = await sql(database, "SELECT COUNT(*) FROM sync_changes WHERE record_id = :r", r=record_id)
     return count
 
 
-async def test_the_sla_workers_tick_prunes_once_a_day(app, client, world, db_file):
+async def test_the_sla_workers_tick_prunes_once_a_day(app, client, world):
     await login(client, "technician_a")
     wo = world.extra["a"]["work_order_id"]
-    assert await superseded_old_rows(client, db_file, wo, ("v1", "v2", "v3")) > 1
+    assert await superseded_old_rows(client, app.state.db, wo, ("v1", "v2", "v3")) > 1
     now = utcnow()
     clock = iter([now, now + timedelta(hours=1), now + timedelta(hours=25)])
     worker = SlaWorker(app.state.db, clock=lambda: next(clock), maintain_every=timedelta(days=1))
     await worker.round()
-    assert rows_of(db_file, wo) == 1  # only the record's newest row is left
+    assert await rows_of(app.state.db, wo) == 1  # only the record's newest row is left
     # More superseded rows: an hour later the upkeep is not due again, a day later it is.
-    assert await superseded_old_rows(client, db_file, wo, ("v4", "v5")) == 3
+    assert await superseded_old_rows(client, app.state.db, wo, ("v4", "v5")) == 3
     await worker.round()
-    assert rows_of(db_file, wo) == 3
+    assert await rows_of(app.state.db, wo) == 3
     await worker.round()
-    assert rows_of(db_file, wo) == 1
+    assert await rows_of(app.state.db, wo) == 1
 
 
-async def test_a_worker_without_an_interval_leaves_the_log_alone(app, client, world, db_file):
+async def test_a_worker_without_an_interval_leaves_the_log_alone(app, client, world):
     await login(client, "technician_a")
     wo = world.extra["a"]["work_order_id"]
-    count = await superseded_old_rows(client, db_file, wo, ("v1", "v2"))
+    count = await superseded_old_rows(client, app.state.db, wo, ("v1", "v2"))
     await SlaWorker(app.state.db, clock=utcnow, maintain_every=None).round()
-    assert rows_of(db_file, wo) == count
+    assert await rows_of(app.state.db, wo) == count
 
 
 async def test_only_one_process_claims_a_due_run(app):

@@ -2,12 +2,11 @@
 refused for them (it pushes before it uploads), but the ticket cannot be closed while any is
 awaited, and the refusal lists them (backend/work_orders/evidence.py)."""
 
-import sqlite3
-
 from backend.signatures.canonical import digest
 from backend.signatures.signable import signable_form
 from backend.work_orders.evidence import EvidencePhoto, awaiting_upload, awaiting_upload_refusal
 from tests.builders import login
+from tests.conftest import sql
 from tests.evidence import samples
 from tests.evidence.test_sign_sync import phone_state, photo, sign
 from tests.sync_api.sync_api_builders import mutation, push
@@ -36,7 +35,7 @@ def test_the_refusal_names_each_awaited_photo_and_what_to_do():
     assert awaiting_upload_refusal([EvidencePhoto("p1", "before", "a" * 64, "present")], "close") is None
 
 
-async def signed_with_one_photo_missing(client, world, db_file, wo: str) -> tuple[bytes, str]:
+async def signed_with_one_photo_missing(client, world, database, wo: str) -> tuple[bytes, str]:
     """A phone's ticket with two photos, one uploaded and one not, verified, then signed by a
     push (the signature does not wait for bytes); returns the missing photo's bytes and hash."""
     await login(client, "technician_a")
@@ -58,16 +57,15 @@ async def signed_with_one_photo_missing(client, world, db_file, wo: str) -> tupl
     )
     assert [r["status"] for r in results.json()["results"]] == ["applied"] * 3
     assert (await samples.upload(client, here, site)).status_code == 204
-    with sqlite3.connect(db_file) as db:
-        db.execute("UPDATE work_orders SET status = 'verified' WHERE id = ?", (wo,))
+    await sql(database, "UPDATE work_orders SET status = 'verified' WHERE id = ?", wo)
     shown = digest(signable_form("work_order", await phone_state(client, wo)))
     [signed] = (await push(client, sign(wo, shown, "phone-e1"))).json()["results"]
     assert signed["status"] == "applied", signed
     return missing, samples.sha256(missing)
 
 
-async def test_a_signed_ticket_cannot_be_closed_until_its_evidence_bytes_arrive(client, world, db_file):
-    missing, sha = await signed_with_one_photo_missing(client, world, db_file, "wo-e1")
+async def test_a_signed_ticket_cannot_be_closed_until_its_evidence_bytes_arrive(client, world, app):
+    missing, sha = await signed_with_one_photo_missing(client, world, app.state.db, "wo-e1")
     await login(client, "dispatcher_a")
     photos = (
         await client.get("/api/photos", params={"record_kind": "work_order", "record_id": "wo-e1"})
@@ -86,7 +84,7 @@ async def test_a_signed_ticket_cannot_be_closed_until_its_evidence_bytes_arrive(
     assert (closed.status_code, closed.json()["status"]) == (200, "closed"), closed.text
 
 
-async def test_an_illegal_close_stays_a_409_whatever_the_evidence(client, world, db_file):
+async def test_an_illegal_close_stays_a_409_whatever_the_evidence(client, world):
     await login(client, "technician_a")
     site = world.a.site_id
     await push(
