@@ -41,6 +41,7 @@ LABELS = {
         "measures": "处理措施",
         "parts_to_replace": "需更换配件",
         "photos": "现场照片",
+        "awaiting_upload": "照片待上传",
         "signature": "客户签字",
         "signer": "签字人",
         "role": "单位/职务",
@@ -94,6 +95,7 @@ LABELS = {
         "measures": "Solution",
         "parts_to_replace": "Parts to replace",
         "photos": "Photos",
+        "awaiting_upload": "Photos awaiting upload",
         "signature": "Client signature",
         "signer": "Signed by",
         "role": "Organisation / role",
@@ -190,6 +192,8 @@ class Common:
     verify_url: str
     signature: Signature | None
     thumbs: list[Thumb] = field(default_factory=list)
+    # Phases of evidence photos whose bytes have not reached the server (work_orders/evidence.py).
+    awaiting: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -150,40 +150,46 @@ def build(story: list, title: str) -> bytes:
     return out.getvalue()
 
 
+def document(title: str, common: Common, lang: str, st: Styles, facts: list, body: list) -> bytes:
+    """A report's pages, as both paper forms lay them out: the title, the facts table led by the
+    project and the record number, the body, the photos when there are any, the evidence block."""
+    words = LABELS[lang]
+    story: list = [
+        _p(title, st.title),
+        Spacer(1, 4 * mm),
+        pairs_table([(words["project"], common.project, words["number"], common.number), *facts], st),
+        *body,
+        Spacer(1, 4 * mm),
+    ]
+    thumbs = thumbs_table(common, lang, st)
+    if thumbs is not None:
+        story += [_p(words["photos"], st.cell), thumbs, Spacer(1, 4 * mm)]
+    if common.awaiting:
+        separator = "、" if lang == "zh-CN" else ", "
+        phases = separator.join(PHASES[lang].get(p, PHASES[lang]["other"]) for p in common.awaiting)
+        story += [_p(f"{words['awaiting_upload']}: {phases}", st.cell), Spacer(1, 4 * mm)]
+    return build(story + evidence_block(common, lang, st), title)
+
+
 def service_record(report: ServiceRecord, lang: str) -> bytes:
     st, words, c = Styles(), LABELS[lang], report.common
     parts = "；".join(f"{item} × {n}" for item, n in report.parts) or words["none"]
     kind = words["remote"] if report.remote else words["on_site"]
     satisfaction = "★" * report.satisfaction + f" ({report.satisfaction}/5)" if report.satisfaction else ""
-    story: list = [
-        _p(words["service_title"], st.title),
-        Spacer(1, 4 * mm),
-        pairs_table(
-            [
-                (words["project"], c.project, words["number"], c.number),
-                (words["technician"], report.technician, words["service_type"], kind),
-                (words["reported_at"], report.reported_at, words["arrived_at"], report.arrived_at),
-                (words["resolved_at"], report.resolved_at, words["place"], c.place),
-            ],
-            st,
-        ),
-        wide_table(
-            [
-                (words["fault"], report.fault),
-                (words["cause"], CAUSES[lang].get(report.cause, report.cause)),
-                (words["solution"], report.solution),
-                (words["damaged"], report.damaged),
-                (words["parts"], parts),
-                (words["satisfaction"], satisfaction),
-            ],
-            st,
-        ),
-        Spacer(1, 4 * mm),
+    facts = [
+        (words["technician"], report.technician, words["service_type"], kind),
+        (words["reported_at"], report.reported_at, words["arrived_at"], report.arrived_at),
+        (words["resolved_at"], report.resolved_at, words["place"], c.place),
     ]
-    thumbs = thumbs_table(c, lang, st)
-    if thumbs is not None:
-        story += [_p(words["photos"], st.cell), thumbs, Spacer(1, 4 * mm)]
-    return build(story + evidence_block(c, lang, st), words["service_title"])
+    details = [
+        (words["fault"], report.fault),
+        (words["cause"], CAUSES[lang].get(report.cause, report.cause)),
+        (words["solution"], report.solution),
+        (words["damaged"], report.damaged),
+        (words["parts"], parts),
+        (words["satisfaction"], satisfaction),
+    ]
+    return document(words["service_title"], c, lang, st, facts, [wide_table(details, st)])
 
 
 def inspection_report(report: InspectionReport, lang: str) -> bytes:
@@ -201,34 +207,22 @@ def inspection_report(report: InspectionReport, lang: str) -> bytes:
             ]
         )
     )
-    story: list = [
-        _p(words["inspection_title"], st.title),
-        Spacer(1, 4 * mm),
-        pairs_table(
-            [
-                (words["project"], c.project, words["number"], c.number),
-                (words["asset"], report.asset, words["location"], report.location),
-                (words["inspector"], report.inspector, words["place"], c.place),
-                (words["started_at"], report.started_at, words["finished_at"], report.finished_at),
-            ],
-            st,
-        ),
+    facts = [
+        (words["asset"], report.asset, words["location"], report.location),
+        (words["inspector"], report.inspector, words["place"], c.place),
+        (words["started_at"], report.started_at, words["finished_at"], report.finished_at),
+    ]
+    findings = [
+        (words["problems"], report.problems or words["none"]),
+        (words["cause_analysis"], report.cause),
+        (words["measures"], report.solution),
+        (words["parts_to_replace"], report.parts_to_replace or words["none"]),
+    ]
+    body = [
         Spacer(1, 3 * mm),
         _p(words["items"], st.cell),
         checklist,
         Spacer(1, 3 * mm),
-        wide_table(
-            [
-                (words["problems"], report.problems or words["none"]),
-                (words["cause_analysis"], report.cause),
-                (words["measures"], report.solution),
-                (words["parts_to_replace"], report.parts_to_replace or words["none"]),
-            ],
-            st,
-        ),
-        Spacer(1, 4 * mm),
+        wide_table(findings, st),
     ]
-    thumbs = thumbs_table(c, lang, st)
-    if thumbs is not None:
-        story += [_p(words["photos"], st.cell), thumbs, Spacer(1, 4 * mm)]
-    return build(story + evidence_block(c, lang, st), words["inspection_title"])
+    return document(words["inspection_title"], c, lang, st, facts, body)

@@ -6,6 +6,7 @@ current hash with "not signed yet"; the QR code links to the PWA's verification 
 
 import json
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import anyio
@@ -29,7 +30,10 @@ from backend.signatures.signable import live_events
 from backend.sites.models import Client, Contract, Site
 from backend.sites.scope import get_scoped
 from backend.users.models import User
+from backend.work_orders.evidence import awaiting_upload, record_evidence
 from backend.work_orders.models import WorkOrder
+
+M = TypeVar("M", WorkOrder, InspectionRecord)
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # the sites are in China; the forms print local time
 THUMB_PHASES = ("before", "during", "after")
@@ -107,6 +111,7 @@ async def common(
         verify_url=f"{settings.public_base_url}/#/verify/{signed_hash}",
         signature=signature,
         thumbs=await thumbs(db, store, state),
+        awaiting=[p.phase or "other" for p in awaiting_upload(await record_evidence(db, kind, state["id"]))],
     )
 
 
@@ -134,18 +139,22 @@ async def first_taker(db: AsyncSession, work_order_id: str) -> str | None:
     return None if taker is None else taker.id
 
 
-async def loaded_state(db: AsyncSession, kind: str, record_id: str) -> dict:
-    state = await signatures.synced_state(db, kind, record_id)
+async def scoped_record(
+    db: AsyncSession, model: type[M], kind: str, record_id: str, user: CurrentUser
+) -> tuple[M, dict]:
+    """The record if the caller may see it, with the synced state its report prints (the state
+    a signature covers)."""
+    row = await get_scoped(db, model, record_id, user)
+    state = await signatures.synced_state(db, kind, row.id)
     if state is None:
         raise NotFound(f"No {kind} with id {record_id}.")
-    return state
+    return row, state
 
 
 async def service_record_pdf(
     db: AsyncSession, store: MediaStore, settings: Settings, work_order_id: str, lang: str, user: CurrentUser
 ) -> bytes:
-    order = await get_scoped(db, WorkOrder, work_order_id, user)
-    state = await loaded_state(db, "work_order", order.id)
+    order, state = await scoped_record(db, WorkOrder, "work_order", work_order_id, user)
     fields = state["fields"]
     diagnosis = fields.get("diagnosis") or {}
     parts = fields.get("parts_used") or diagnosis.get("parts_used") or []
@@ -182,8 +191,7 @@ def item_rows(template, answers: dict, results: dict, lang: str) -> list[ItemRow
 async def inspection_pdf(
     db: AsyncSession, store: MediaStore, settings: Settings, inspection_id: str, lang: str, user: CurrentUser
 ) -> bytes:
-    record = await get_scoped(db, InspectionRecord, inspection_id, user)
-    state = await loaded_state(db, "inspection", record.id)
+    record, state = await scoped_record(db, InspectionRecord, "inspection", inspection_id, user)
     template = template_service.decode(await template_service.get_row(db, record.template_id))
     asset, where = await asset_text(db, record.asset_id)
     report = InspectionReport(

@@ -164,21 +164,8 @@ async def _stale(
 
     def store(statements) -> None:
         site_id = state["site_id"]
-        statements.run(engine.INSERT_CONFLICT, _card_row(conflict, site_id, user.id, at_ms))
+        statements.run(engine.INSERT_CONFLICT, engine.conflict_row(conflict, site_id, user.id, at_ms))
         statements.run(engine.INSERT_CHANGE, engine.conflict_change(conflict, site_id, "open", None, at_ms))
 
     await run_statements(db, store)
     return PushResult(id=mutation.id, status="conflict", message=message, conflict_id=conflict.id)
-
-
-def _card_row(conflict: protocol.Conflict, site_id: str, user_id: str, at_ms: int) -> dict:
-    return {
-        "id": conflict.id,
-        "entity": conflict.entity,
-        "record_id": conflict.record_id,
-        "site_id": site_id,
-        "kind": conflict.kind,
-        "user_id": user_id,
-        "body": msgspec.json.encode(conflict).decode(),
-        "at_ms": at_ms,
-    }

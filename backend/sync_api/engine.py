@@ -379,7 +379,7 @@ class Batch:
         self.statements.many(INSERT_CHANGE, changes)
         self.statements.many(
             INSERT_CONFLICT,
-            [_conflict_row(c, site_id, self.caller, self.now_ms) for c, site_id in self.conflicts],
+            [conflict_row(c, site_id, self.caller.user_id, self.now_ms) for c, site_id in self.conflicts],
         )
         self.statements.many(INSERT_LOSER, self.losers)
         self.statements.many(INSERT_CLAMP, self.clamps)
@@ -435,14 +435,15 @@ def conflict_change(conflict, site_id: str | None, status: str, resolution: Any,
     }
 
 
-def _conflict_row(conflict, site_id: str | None, caller: Caller, now_ms: int) -> dict:
+def conflict_row(conflict, site_id: str | None, user_id: str, now_ms: int) -> dict:
+    """A `sync_conflicts` row (the card); its change is `conflict_change`."""
     return {
         "id": conflict.id,
         "entity": conflict.entity,
         "record_id": conflict.record_id,
         "site_id": site_id,
         "kind": conflict.kind,
-        "user_id": caller.user_id,
+        "user_id": user_id,
         "body": _encode(conflict).decode(),
         "at_ms": now_ms,
     }

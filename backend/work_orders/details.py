@@ -1,6 +1,6 @@
 """What a work-order screen shows beside the merge record: the transition history and the
-stored deadlines with each SLA window's state (issue 5, items 4-5), read in two queries for
-any number of orders."""
+stored deadlines with each SLA window's state (issue 5, items 4-5), and the comment authors'
+names, read in a few queries for any number of orders."""
 
 from datetime import datetime
 
@@ -9,26 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import utcnow
+from backend.users.models import User
 from backend.work_orders.escalation import sla_flags
 from backend.work_orders.lifecycle import effective_severity
 from backend.work_orders.models import WorkOrder, WorkOrderTransition
 from backend.work_orders.schemas import SlaOut, TransitionOut, WorkOrderOut
 from backend.work_orders.sla_clock import snapshot
-
-
-def transition_out(row: WorkOrderTransition) -> TransitionOut:
-    return TransitionOut(
-        from_status=row.from_status,
-        to_status=row.to_status,
-        by_user_id=row.by_user_id,
-        assignee_id=row.assignee_id,
-        previous_assignee_id=row.previous_assignee_id,
-        reason=row.reason,
-        device_at=row.device_at,
-        received_at=row.received_at,
-        trusted_at=row.trusted_at,
-        clamped=row.clamped,
-    )
 
 
 def sla_out(order: WorkOrder, now: datetime) -> SlaOut:
@@ -52,6 +38,14 @@ def sla_out(order: WorkOrder, now: datetime) -> SlaOut:
     )
 
 
+async def _author_names(db: AsyncSession, outs: list[WorkOrderOut]) -> dict[str | None, str]:
+    """Comment authors' display names, one query (phones cache them with the ticket)."""
+    ids = {c.author_id for out in outs for c in out.comments if c.author_id}
+    if not ids:
+        return {}
+    return dict((await db.execute(select(User.id, User.display_name).where(User.id.in_(ids)))).tuples().all())
+
+
 async def with_details(
     db: AsyncSession, outs: list[WorkOrderOut], now: datetime | None = None
 ) -> list[WorkOrderOut]:
@@ -69,10 +63,14 @@ async def with_details(
         .order_by(WorkOrderTransition.received_at, WorkOrderTransition.id)
     )
     for row in rows:
-        history.setdefault(row.work_order_id, []).append(transition_out(row))
+        history.setdefault(row.work_order_id, []).append(
+            msgspec.convert(row, TransitionOut, from_attributes=True)
+        )
+    names = await _author_names(db, outs)
     return [
         msgspec.structs.replace(
             out,
+            comments=[msgspec.structs.replace(c, author_name=names.get(c.author_id)) for c in out.comments],
             history=history.get(out.id, []),
             sla=sla_out(orders[out.id], now),
             source=orders[out.id].source,

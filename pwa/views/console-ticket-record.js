@@ -99,10 +99,11 @@ export function historyPanel(history, nameOf) {
     <p class="meta">${t('console.historyHint')}</p>`;
 }
 
-export function commentsPanel(comments, draft) {
+/** `nameOf(user id)`: the author's name (comments written before authors were kept have none). */
+export function commentsPanel(comments, draft, nameOf) {
   return html`
     ${comments.length ? html`<ol class="comments" id="ticket-comments">${comments.map((c) => html`
-      <li><span class="meta">${formatDateTime(hlcTime(c.hlc)) || t('console.timeUnknown')}</span><p>${c.body}</p></li>`)}</ol>`
+      <li><span class="meta">${c.author_id ? html`<strong class="comment-author">${nameOf(c.author_id)}</strong> · ` : ''}${formatDateTime(hlcTime(c.hlc)) || t('console.timeUnknown')}</span><p>${c.body}</p></li>`)}</ol>`
       : html`<p class="empty">${t('console.commentsEmpty')}</p>`}
     <form id="comment-form" class="comment-form">
       <label for="t-comment">${t('console.addComment')}</label>

@@ -103,6 +103,7 @@ function cancelForm(order) {
 
 export function view(data, { user }) {
   const { ref, order, ticket, message } = data;
+  const nameOf = (id) => data.names.get(id) ?? personName(ref, id);
   return consoleScreen('', user, html`
     <header class="console-head">
       <h2 id="ticket-title">${order.title}</h2>
@@ -132,11 +133,11 @@ export function view(data, { user }) {
     </section>
     <section class="card" aria-labelledby="ticket-history-title">
       <h3 id="ticket-history-title">${t('console.historyTitle')}</h3>
-      ${historyPanel(order.history ?? [], (id) => data.names.get(id) ?? personName(ref, id))}
+      ${historyPanel(order.history ?? [], nameOf)}
     </section>
     <section class="card" aria-labelledby="ticket-comments-title">
       <h3 id="ticket-comments-title">${t('console.commentsTitle')}</h3>
-      ${commentsPanel(order.comments, drafts.get(order.id) ?? '')}
+      ${commentsPanel(order.comments, drafts.get(order.id) ?? '', nameOf)}
     </section>`);
 }
 

@@ -39,6 +39,10 @@ async def test_comments_and_photos_carry_who_added_them(client, world, app):
     assert await sql(app.state.db, "SELECT taken_by FROM photos WHERE id='p-tech'") == [(tech,)]
     shown = (await client.get(f"/api/work-orders/{wo}")).json()["comments"]
     assert {c["id"]: c["author_id"] for c in shown} == {"c-tech": tech, "c-disp": dispatcher}
+    names = dict(
+        await sql(app.state.db, "SELECT id, display_name FROM users WHERE id IN (?, ?)", tech, dispatcher)
+    )
+    assert {c["id"]: c["author_name"] for c in shown} == {"c-tech": names[tech], "c-disp": names[dispatcher]}
 
 
 async def test_a_removal_is_not_an_addition(client, world):
