@@ -165,9 +165,9 @@ def document(title: str, common: Common, lang: str, st: Styles, facts: list, bod
     if thumbs is not None:
         story += [_p(words["photos"], st.cell), thumbs, Spacer(1, 4 * mm)]
     if common.awaiting:
-        separator = "、" if lang == "zh-CN" else ", "
+        separator, colon = ("、", "：") if lang == "zh-CN" else (", ", ": ")
         phases = separator.join(PHASES[lang].get(p, PHASES[lang]["other"]) for p in common.awaiting)
-        story += [_p(f"{words['awaiting_upload']}: {phases}", st.cell), Spacer(1, 4 * mm)]
+        story += [_p(f"{words['awaiting_upload']}{colon}{phases}", st.cell), Spacer(1, 4 * mm)]
     return build(story + evidence_block(common, lang, st), title)
 
 

@@ -139,10 +139,11 @@ async def test_a_report_of_another_site_is_not_found(client, world):
     ).status_code == 404
 
 
-async def test_the_service_record_names_photos_still_awaiting_upload(client, world, app):
+async def test_the_service_record_names_photos_still_awaiting_upload(client, world, app, artifacts):
     await login(client, "technician_a")
     await signed_work_order(client, world, app.state.db, "wo-r3", without_bytes=("after",))
-    text = pdf_text((await client.get("/api/work-orders/wo-r3/report")).content)
-    assert "照片待上传: 维修后" in text
+    report = (await client.get("/api/work-orders/wo-r3/report")).content
+    assert "照片待上传：维修后" in pdf_text(report)
+    render_page(report, artifacts, "report-awaiting-upload-zh-CN")
     english = pdf_text((await client.get("/api/work-orders/wo-r3/report", params={"lang": "en"})).content)
     assert "Photos awaiting upload: After" in english
