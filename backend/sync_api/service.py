@@ -32,8 +32,8 @@ def _caller(statements, user: CurrentUser) -> engine.Caller:
     return engine.caller_of(statements, user.id, user.role == Role.admin)
 
 
-# Given by the caller of `push`: whether the transaction may end with this run of the push
-# (the caller has nothing to add to it for these results).
+# Given by the caller of `push`: whether the transaction may end with the push, judged on the
+# WHOLE batch and all its results (the caller has nothing to add to it for those).
 Ends = Callable[[list[Mutation], list[PushResult]], bool]
 
 
@@ -42,15 +42,23 @@ async def push(
 ) -> PushResponse:
     """`ends`: see `push_merge`; without it the caller's session commits as usual."""
     at = now_ms()
+    mutations = list(request.mutations)
     results: list[PushResult] = []
-    runs = list(commands.runs(list(request.mutations)))
+    runs = list(commands.runs(mutations))
     for index, run in enumerate(runs):
         if commands.is_command(run):
             results.append(await commands.decide(db, run[0], user, at))
-        else:
-            last = ends if index == len(runs) - 1 else None
-            results += await push_merge(db, request.client_id, run, user, at, last)
+            continue
+        last = ends is not None and index == len(runs) - 1  # only the last run may end it
+        ending = _judged_on_the_batch(ends, mutations, list(results)) if last else None
+        results += await push_merge(db, request.client_id, run, user, at, ending)
     return PushResponse(results=results)
+
+
+def _judged_on_the_batch(ends, mutations: list[Mutation], earlier: list[PushResult]):
+    """The last run's `ends`, asked about the whole batch: a submit in an earlier run still
+    needs its follow-up after the last run."""
+    return lambda run_results: ends(mutations, earlier + run_results)
 
 
 async def push_merge(
@@ -59,12 +67,13 @@ async def push_merge(
     mutations: list[Mutation],
     user: CurrentUser,
     at: int,
-    ends: Ends | None = None,
+    ends: Callable[[list[PushResult]], bool] | None = None,
 ) -> list[PushResult]:
     """A run of mutations the generic merge rules decide, in one call on the database thread.
 
-    When `ends` says nothing follows and the run queued no notification (those go through the
-    ORM), it commits in that same call: a durable ack one trip to the database thread sooner."""
+    When `ends(results of this run)` says nothing follows and the run queued no notification
+    (those go through the ORM), it commits in that same call: a durable ack one trip to the
+    database thread sooner."""
     actor = db.info.get("actor", SYSTEM)
 
     def work(statements) -> tuple:
@@ -74,7 +83,7 @@ async def push_merge(
         return results, lifecycle.after_push_rows(statements, mutations, results, moves, at)
 
     def commits(out: tuple) -> bool:
-        return ends is not None and not out[1] and ends(mutations, out[0])
+        return ends is not None and not out[1] and ends(out[0])
 
     results, notices = await run_statements(db, work, commit=commits)
     await lifecycle.notify(db, notices)

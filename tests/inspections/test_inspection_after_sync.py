@@ -8,8 +8,9 @@ import pytest
 from backend.db import new_id
 from backend.inspections.fault_orders import work_order_id
 from tests.builders import login
+from tests.evidence.test_sign_sync import CAPTURE
 from tests.inspections.test_inspection_sync import T0, answer, complete, start, statuses, submit
-from tests.sync_api.sync_api_builders import push
+from tests.sync_api.sync_api_builders import mutation, push
 
 
 def autocreate(app, on: bool) -> None:
@@ -101,3 +102,19 @@ async def test_a_rejected_submit_leaves_the_round_open(client, world, app):
     assert results[0] == "applied" and results[1].startswith("rejected: 11 item(s)")
     assert await round_status(client, world) != "done"
     assert await fault_orders_of(client, world) == []
+
+
+async def test_a_submit_followed_by_other_runs_in_the_same_push_still_closes_its_round(client, world, app):
+    """The push commits early only when nothing in the WHOLE batch needs its follow-up: here the
+    submit is in the first run, a command (its own run) and a plain create come after it."""
+    autocreate(app, False)
+    await login(client, "technician_a")
+    record = new_id()
+    outbox = outbox_with_a_failed_reading(world, record)
+    later = [
+        mutation("work_order.sign", "wo-missing", "phone-after", record_hash="0" * 64, capture=CAPTURE),
+        mutation("work_order.create", "wo-after", "phone-after", title="Fault", site_id=world.a.site_id),
+    ]
+    results = await statuses(client, *outbox, *later)
+    assert [r.split(":")[0] for r in results][-3:] == ["applied", "rejected", "applied"], results
+    assert await round_status(client, world) == "done"
